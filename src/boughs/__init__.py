@@ -1,5 +1,27 @@
-"""boughs: trees and scene graphs whose children are owned and whose parents are borrowed."""
+"""boughs: trees and scene graphs whose children are owned and whose parents are borrowed.
 
+A parent owns its children through a strong list; a child refers to its parent
+only through a weak reference. Trees built with boughs hold no reference
+cycles, so dropping a root frees the whole tree at once.
+"""
+
+from boughs.copying import same_shape
 from boughs.errors import LoopError, NotAChildError, ResolveError, TreeError
+from boughs.node import BaseNode, ChildrenView, Node
+from boughs.traversal import common_ancestor
+from boughs.weak import WeakRef
 
-__all__ = ["LoopError", "NotAChildError", "ResolveError", "TreeError"]
+__all__ = [
+    "BaseNode",
+    "ChildrenView",
+    "LoopError",
+    "Node",
+    "NotAChildError",
+    "ResolveError",
+    "TreeError",
+    "WeakRef",
+    "common_ancestor",
+    "same_shape",
+]
+
+__version__ = "0.1.0"

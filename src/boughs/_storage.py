@@ -1,0 +1,289 @@
+"""How a parent stores its children, and how a child finds itself among them.
+
+Private to boughs. The representation is chosen for memory first, then for
+O(1) answers to the questions a tree asks most:
+
+* ``None``: no children (a leaf pays for nothing).
+* a ``tuple`` of 1..`SMALL` children: 16 bytes cheaper than a list and
+  exactly sized; a change builds a new tuple, which is O(SMALL).
+* a `Kids` list for larger families. Removing a child leaves a hole
+  (``None``) instead of shifting every later sibling, so detaching all
+  children one by one is O(k) in any order. ``head`` counts the holes before
+  the first live child and ``dead`` counts all holes; the last slot is always
+  live. Holes are squeezed out (O(k), amortised) when they pass half the
+  list, or when a question needs positions and holes sit in the middle.
+
+Every child keeps ``_index``: a hint of its *physical* slot. A hint is
+trusted only after ``kids[hint] is child`` confirms it; a wrong hint
+renumbers the family once, O(k), after which all hints are right again.
+
+Every child of a parent holds the same `Family` object: the one weak
+reference to that parent, which also records the parent's label so that an
+orphan can say which parent it lost.
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from boughs.node import BaseNode
+
+SMALL = 8
+"""Families up to this size are tuples; larger ones are `Kids` lists."""
+
+_SQUEEZE_MIN = 32
+"""Holes are squeezed out once there are more than this many and they fill half the list."""
+
+
+class Family(weakref.ref):  # type: ignore[type-arg]
+    """The weak reference to a parent that all of its children share."""
+
+    __slots__ = ("label",)
+
+    label: str | None
+
+
+class Kids(list):  # type: ignore[type-arg]
+    """A large family: a list that may contain holes (``None``)."""
+
+    __slots__ = ("dead", "head")
+
+    dead: int
+    head: int
+
+
+class _Gone:
+    """A throwaway referent, dead as soon as it is made."""
+
+
+DETACHED: Family = Family(_Gone())
+"""The parent reference of a node that was explicitly detached: always dead."""
+DETACHED.label = None
+
+
+def new_family(parent: BaseNode) -> Family:
+    """Make the shared weak reference to ``parent``, recording its label now."""
+    fam = Family(parent)
+    fam.label = parent.tree_label()
+    return fam
+
+
+def family_of(parent: BaseNode, kids: Any) -> Family:
+    """The shared reference to ``parent``: its children's, or a new one."""
+    if kids is None:
+        return new_family(parent)
+    if kids.__class__ is tuple:
+        return kids[0]._parent_ref  # type: ignore[no-any-return]
+    return kids[kids.head]._parent_ref  # type: ignore[no-any-return]
+
+
+def count(kids: Any) -> int:
+    """Number of live children."""
+    if kids is None:
+        return 0
+    if kids.__class__ is tuple:
+        return len(kids)
+    return len(kids) - kids.dead  # type: ignore[no-any-return]
+
+
+def renumber(kids: Any) -> None:
+    """Make every child's slot hint right. O(k)."""
+    i = 0
+    for c in kids:
+        if c is not None:
+            c._index = i
+        i += 1
+
+
+def slot_of(kids: Any, child: BaseNode) -> int:
+    """Physical slot of ``child``, which must be in ``kids``. O(1) amortised."""
+    i = child._index
+    if i < len(kids) and kids[i] is child:
+        return i
+    renumber(kids)
+    return child._index
+
+
+def squeeze(kids: Kids) -> None:
+    """Remove every hole and renumber. O(k)."""
+    if kids.dead:
+        kids[:] = [c for c in kids if c is not None]
+        kids.dead = kids.head = 0
+    renumber(kids)
+
+
+def logical_index(kids: Any, child: BaseNode) -> int:
+    """Position of ``child`` among the live children."""
+    s = slot_of(kids, child)
+    if kids.__class__ is tuple:
+        return s
+    if kids.dead == kids.head:
+        return s - kids.head  # type: ignore[no-any-return]
+    squeeze(kids)
+    return child._index
+
+
+def child_at(kids: Any, i: int) -> BaseNode:
+    """The live child at logical position ``0 <= i < count(kids)``."""
+    if kids.__class__ is tuple:
+        return kids[i]  # type: ignore[no-any-return]
+    if kids.dead != kids.head:
+        squeeze(kids)
+    return kids[kids.head + i]  # type: ignore[no-any-return]
+
+
+def live(kids: Any) -> Sequence[BaseNode]:
+    """The live children, in order. May be ``kids`` itself: copy before mutating."""
+    if kids is None:
+        return ()
+    if kids.__class__ is tuple or not kids.dead:
+        return kids  # type: ignore[no-any-return]
+    return [c for c in kids if c is not None]
+
+
+def snapshot(kids: Any) -> tuple[BaseNode, ...]:
+    """An immutable copy of the live children."""
+    if kids is None:
+        return ()
+    if kids.__class__ is tuple:
+        return kids  # type: ignore[no-any-return]
+    if kids.dead:
+        return tuple([c for c in kids if c is not None])
+    return tuple(kids)
+
+
+def store(parent: BaseNode, children: Sequence[BaseNode]) -> None:
+    """Make ``children`` (already linked to ``parent``'s family) the whole family."""
+    n = len(children)
+    if n == 0:
+        parent._children = None
+        return
+    if n <= SMALL:
+        parent._children = tuple(children)
+    else:
+        kids = Kids(children)
+        kids.dead = kids.head = 0
+        parent._children = kids
+    i = 0
+    for c in children:
+        c._index = i
+        i += 1
+
+
+def remove_slot(parent: BaseNode, kids: Any, s: int) -> None:
+    """Take the child at physical slot ``s`` out of ``parent``'s family."""
+    if kids.__class__ is tuple:
+        parent._children = kids[:s] + kids[s + 1 :] if len(kids) > 1 else None
+        return
+    if s == len(kids) - 1:
+        kids.pop()
+        while kids and kids[-1] is None:
+            kids.pop()
+            kids.dead -= 1
+        if not kids:
+            parent._children = None
+            return
+    else:
+        kids[s] = None
+        kids.dead += 1
+        if s == kids.head:
+            h = s + 1
+            while kids[h] is None:
+                h += 1
+            kids.head = h
+    live_count = len(kids) - kids.dead
+    if live_count <= SMALL // 2:
+        store(parent, [c for c in kids if c is not None])
+    elif kids.dead > _SQUEEZE_MIN and kids.dead * 2 > len(kids):
+        squeeze(kids)
+
+
+def insert_slot(parent: BaseNode, kids: Any, i: int, child: BaseNode) -> None:
+    """Put ``child`` at logical position ``0 <= i <= count(kids)``."""
+    if kids is None:
+        parent._children = (child,)
+        child._index = 0
+        return
+    if kids.__class__ is tuple:
+        n = len(kids)
+        if n < SMALL:
+            parent._children = kids + (child,) if i == n else kids[:i] + (child,) + kids[i:]
+            child._index = i
+            return
+        kids = Kids(kids)
+        kids.dead = kids.head = 0
+        parent._children = kids
+        kids.insert(i, child)
+        child._index = i
+        return
+    if i == len(kids) - kids.dead:
+        child._index = len(kids)
+        kids.append(child)
+        return
+    if kids.dead != kids.head:
+        squeeze(kids)
+    h = kids.head
+    if i == 0 and h:
+        h -= 1
+        kids[h] = child
+        kids.head = h
+        kids.dead -= 1
+    else:
+        h += i
+        kids.insert(h, child)
+    child._index = h
+
+
+def next_live(kids: Any, child: BaseNode) -> BaseNode | None:
+    """The live child after ``child``, pulling it over any holes next to ``child``."""
+    s = slot_of(kids, child)
+    n = len(kids)
+    j = s + 1
+    if j >= n:
+        return None
+    c = kids[j]
+    if c is not None:
+        return c  # type: ignore[no-any-return]
+    j += 1
+    while (c := kids[j]) is None:  # the last slot is live, so this stops
+        j += 1
+        if j - s > _SQUEEZE_MIN:
+            squeeze(kids)
+            s = child._index
+            return kids[s + 1] if s + 1 < len(kids) else None  # type: ignore[no-any-return]
+    if j < n - 1:
+        kids[s + 1] = c
+        kids[j] = None
+        c._index = s + 1
+    return c  # type: ignore[no-any-return]
+
+
+def previous_live(kids: Any, child: BaseNode) -> BaseNode | None:
+    """The live child before ``child``, pulling it over any holes next to ``child``."""
+    s = slot_of(kids, child)
+    j = s - 1
+    if kids.__class__ is tuple:
+        return kids[j] if j >= 0 else None  # type: ignore[no-any-return]
+    h = kids.head
+    if j < h:
+        return None
+    c = kids[j]
+    if c is not None:
+        return c  # type: ignore[no-any-return]
+    j -= 1
+    while (c := kids[j]) is None:  # kids[head] is live, so this stops
+        j -= 1
+        if s - j > _SQUEEZE_MIN:
+            squeeze(kids)
+            s = child._index
+            return kids[s - 1] if s > 0 else None  # type: ignore[no-any-return]
+    kids[s - 1] = c
+    kids[j] = None
+    c._index = s - 1
+    if j == h:
+        kids.head = s - 1
+    return c  # type: ignore[no-any-return]

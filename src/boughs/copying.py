@@ -1,0 +1,350 @@
+"""Copying, pickling and structural comparison of subtrees, without recursion.
+
+* `copy.copy(node)` gives a detached, childless copy of the node's own
+  attributes; `node.copy()` and `copy.deepcopy(node)` give a detached deep
+  copy of the subtree, in which references between nodes of the subtree
+  point to the copies (weak ones too).
+* `pickle` saves a subtree as one flat list of nodes plus an array of parent
+  positions, so neither saving nor loading recurses along the tree's depth;
+  node identity is kept within one pickle, and the parent of the pickled
+  node is not saved.
+* `same_shape` compares two subtrees position by position.
+
+The cyclic garbage collector is paused while a copy or an unpickled tree is
+assembled: boughs trees hold no reference cycles, and the collector's
+repeated scans of a growing tree would cost more than the build itself.
+"""
+
+from __future__ import annotations
+
+import copy as _copy
+import gc
+import sys
+import threading
+import weakref
+from array import array
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from boughs import _storage
+from boughs.traversal import preorder
+
+if TYPE_CHECKING:
+    from boughs.node import BaseNode
+
+__all__ = ["same_shape"]
+
+N = TypeVar("N", bound="BaseNode")
+
+_INTERNAL = frozenset({"__weakref__", "__dict__", "_children", "_index", "_parent_ref"})
+_SLOTS: dict[type, tuple[str, ...]] = {}
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for a bulk build (refcounting still frees)."""
+    was = gc.isenabled()
+    if was:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _user_slots(cls: type) -> tuple[str, ...]:
+    names = _SLOTS.get(cls)
+    if names is None:
+        found: list[str] = []
+        for klass in reversed(cls.__mro__):
+            slots = klass.__dict__.get("__slots__", ())
+            if isinstance(slots, str):
+                slots = (slots,)
+            for s in slots:
+                if s in _INTERNAL:
+                    continue
+                if s.startswith("__") and not s.endswith("__"):
+                    s = f"_{klass.__name__.lstrip('_')}{s}"
+                if s not in found:
+                    found.append(s)
+        names = tuple(found)
+        _SLOTS[cls] = names
+    return names
+
+
+if sys.version_info >= (3, 11):
+
+    def _instance_dict(node: object) -> dict[str, Any] | None:
+        state = object.__getstate__(node)
+        if isinstance(state, tuple):
+            state = state[0]
+        return state  # type: ignore[no-any-return]
+
+    def _overrides_getstate(cls: type) -> bool:
+        return cls.__getstate__ is not object.__getstate__  # type: ignore[comparison-overlap]
+
+else:  # pragma: no cover - Python 3.10
+
+    def _instance_dict(node: object) -> dict[str, Any] | None:
+        return getattr(node, "__dict__", None) or None
+
+    def _overrides_getstate(cls: type) -> bool:
+        return hasattr(cls, "__getstate__")
+
+
+def raw_state(node: object) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """The node's own attributes: ``(instance dict or None, slot values or None)``."""
+    slots: dict[str, Any] = {}
+    for name in _user_slots(type(node)):
+        try:
+            slots[name] = object.__getattribute__(node, name)
+        except AttributeError:
+            pass
+    return _instance_dict(node), slots or None
+
+
+def set_state(node: object, state: Any) -> None:
+    """Restore attributes saved by `raw_state` (or a plain attribute dict)."""
+    if state is None:
+        return
+    if isinstance(state, tuple) and len(state) == 2:
+        attrs, slots = state
+    else:
+        attrs, slots = state, None
+    for source in (slots, attrs):
+        if source:
+            for key, value in source.items():
+                object.__setattr__(node, key, value)
+
+
+def _blank(cls: type[N]) -> N:
+    node = cls.__new__(cls)
+    node._parent_ref = None
+    node._children = None
+    node._index = 0
+    return node
+
+
+# ------------------------------------------------------------- copying --
+
+
+def shallow_copy(node: N) -> N:
+    """A detached, childless copy sharing ``node``'s attribute values."""
+    twin = _blank(type(node))
+    attrs, slots = raw_state(node)
+    set_state(twin, (dict(attrs) if attrs else None, slots))
+    return twin
+
+
+def _copy_value(value: Any, memo: dict[int, Any]) -> Any:
+    if type(value) is weakref.ref:
+        target = value()
+        if target is not None:
+            twin = memo.get(id(target))
+            if twin is not None:
+                return weakref.ref(twin)
+        return value
+    return _copy.deepcopy(value, memo)
+
+
+def deep_copy(node: N, memo: dict[int, Any]) -> N:
+    """A detached deep copy of ``node``'s subtree; see the module docstring."""
+    done = memo.get(id(node))
+    if done is not None:
+        return done  # type: ignore[no-any-return]
+    with gc_paused():
+        fresh: list[tuple[BaseNode, BaseNode]] = []
+        families: list[tuple[BaseNode, list[BaseNode]]] = []
+        stack: list[tuple[BaseNode, list[BaseNode] | None]] = [(node, None)]
+        keep = memo.setdefault(id(memo), [])  # deepcopy's keep-alive list
+        while stack:
+            original, siblings = stack.pop()
+            twin = memo.get(id(original))
+            if twin is None or twin._parent_ref is not None:
+                twin = _blank(type(original))
+                memo[id(original)] = twin
+                keep.append(original)
+                fresh.append((original, twin))
+                kids = original._children
+                if kids is not None:
+                    mine: list[BaseNode] = []
+                    families.append((twin, mine))
+                    stack.extend((k, mine) for k in reversed(_storage.live(kids)))
+            if siblings is not None:
+                siblings.append(twin)
+        for original, twin in fresh:
+            cls = type(original)
+            if _overrides_getstate(cls):
+                state = _copy.deepcopy(original.__getstate__(), memo)
+                twin.__setstate__(state)
+                continue
+            attrs, slots = raw_state(original)
+            if slots:
+                slots = {k: _copy_value(v, memo) for k, v in slots.items()}
+            if attrs:
+                attrs = {k: _copy_value(v, memo) for k, v in attrs.items()}
+            set_state(twin, (attrs, slots))
+        for parent, kids_list in families:
+            fam = _storage.new_family(parent)
+            for k in kids_list:
+                k._parent_ref = fam
+            _storage.store(parent, kids_list)
+    return memo[id(node)]  # type: ignore[no-any-return]
+
+
+# ------------------------------------------------------------- pickling --
+
+_local = threading.local()
+
+
+def _marked() -> set[int]:
+    marked: set[int] | None = getattr(_local, "marked", None)
+    if marked is None:
+        marked = _local.marked = set()
+    return marked
+
+
+class _WeakBox:
+    """A picklable stand-in for a weak reference found among a node's attributes."""
+
+    __slots__ = ("target",)
+
+    def __init__(self, target: object) -> None:
+        self.target = target
+
+    def __reduce__(self) -> tuple[Callable[..., Any], tuple[Any, ...]]:
+        return (_unbox_weak, (self.target,))
+
+
+def _unbox_weak(target: object) -> weakref.ref[Any]:
+    if target is None:
+        return weakref.ref(_storage._Gone())  # a reference that reads as collected
+    return weakref.ref(target)
+
+
+def _box(values: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not values:
+        return values
+    if any(type(v) is weakref.ref for v in values.values()):
+        return {k: (_WeakBox(v()) if type(v) is weakref.ref else v) for k, v in values.items()}
+    return values
+
+
+def _user_state(node: BaseNode) -> Any:
+    if _overrides_getstate(type(node)):
+        return node.__getstate__()
+    attrs, slots = raw_state(node)
+    if attrs is None and slots is None:
+        return None
+    return (_box(attrs), _box(slots))
+
+
+class _Descendants:
+    """Pickles as a plain list of nodes, marking each just before it is saved."""
+
+    __slots__ = ("nodes",)
+
+    def __init__(self, nodes: list[BaseNode]) -> None:
+        self.nodes = nodes
+
+    def __reduce__(self) -> Any:
+        return (list, (), None, _marking(self.nodes))
+
+
+def _marking(nodes: list[BaseNode]) -> Iterator[BaseNode]:
+    marked = _marked()
+    pending: list[int] = []
+    try:
+        for n in nodes:
+            key = id(n)
+            marked.add(key)
+            pending.append(key)
+            yield n
+    finally:
+        for key in pending:
+            marked.discard(key)
+
+
+def new_node(cls: type[N]) -> N:
+    """Unpickling: an empty, unlinked instance of ``cls``."""
+    return _blank(cls)
+
+
+def reduce_node(node: BaseNode) -> Any:
+    """``__reduce_ex__`` for nodes: flat, so no recursion along the tree's depth."""
+    marked = _marked()
+    key = id(node)
+    if key in marked:
+        marked.discard(key)
+        return (new_node, (type(node),), _user_state(node))
+    if node._children is None:
+        return (new_node, (type(node),), _user_state(node))
+    nodes = list(preorder(node))
+    position = {id(n): i for i, n in enumerate(nodes)}
+    parents = array("q", [position[id(n._parent_ref())] for n in nodes[1:]])  # type: ignore[union-attr]
+    state = (_user_state(node), _Descendants(nodes[1:]), parents.tobytes())
+    return (new_node, (type(node),), state, None, None, _set_tree_state)
+
+
+def _set_tree_state(top: BaseNode, state: Any) -> None:
+    user_state, descendants, raw_parents = state
+    if user_state is not None:
+        top.__setstate__(user_state)
+    parents = array("q")
+    parents.frombytes(raw_parents)
+    if len(parents) != len(descendants):
+        raise ValueError("corrupt boughs pickle: the parent table does not match the nodes")
+    everyone: list[BaseNode] = [top, *descendants]
+    families: dict[int, list[BaseNode]] = {}
+    with gc_paused():
+        for i, p in enumerate(parents):
+            if not 0 <= p <= i:
+                raise ValueError(f"corrupt boughs pickle: node {i + 1} names parent {p}")
+            families.setdefault(p, []).append(descendants[i])
+        for p, kids in families.items():
+            parent = everyone[p]
+            fam = _storage.new_family(parent)
+            for k in kids:
+                k._parent_ref = fam
+            _storage.store(parent, kids)
+
+
+# ------------------------------------------------------------ comparing --
+
+
+def same_shape(a: BaseNode, b: BaseNode, *, key: Callable[[Any], Any] | None = None) -> bool:
+    """``True`` iff the subtrees of ``a`` and ``b`` have the same shape.
+
+    With ``key``, the nodes at each position must also have equal
+    ``key(node)``. Identity never matters: compare a tree with its copy.
+
+    Example:
+        >>> from boughs import Node
+        >>> a = Node("r", children=[Node("x")])
+        >>> same_shape(a, a.copy()), same_shape(a, Node("r"))
+        (True, False)
+        >>> same_shape(a, Node("r", children=[Node("y")]), key=lambda n: n.name)
+        False
+
+    Complexity: O(n).
+    """
+    from boughs.node import BaseNode
+
+    for value in (a, b):
+        if not isinstance(value, BaseNode):
+            raise TypeError(f"same_shape() compares two nodes, got {value!r}")
+    if key is not None and not callable(key):
+        raise TypeError(f"key must be a callable taking a node, not {key!r}")
+    stack: list[tuple[BaseNode, BaseNode]] = [(a, b)]
+    while stack:
+        x, y = stack.pop()
+        if key is not None and not key(x) == key(y):
+            return False
+        kx = _storage.live(x._children)
+        ky = _storage.live(y._children)
+        if len(kx) != len(ky):
+            return False
+        stack.extend(zip(kx, ky))
+    return True

@@ -1,0 +1,1140 @@
+"""The tree core: `BaseNode`, `Node` and the read-only `ChildrenView`.
+
+A parent owns its children through a strong sequence; a child knows its
+parent only through a weak reference shared by all its siblings. Dropping the
+last reference to a root therefore frees the whole tree through reference
+counting, and a subtree that is still held survives with ``parent`` reading
+``None`` and ``parent_collected`` reading ``True``.
+
+Every mutation validates everything first and then changes the tree, so a
+call that raises leaves the tree as it was. Every operation is iterative: a
+chain a million nodes deep is as safe as a flat list.
+"""
+
+from __future__ import annotations
+
+import reprlib
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
+
+from boughs import _storage, copying, traversal
+from boughs._storage import DETACHED
+from boughs.errors import LoopError, NotAChildError, TreeError
+
+if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, RenderResult
+    from rich.console import RenderableType
+
+if sys.version_info >= (3, 11):
+    from typing import Self
+else:  # pragma: no cover
+    Self = Any
+
+__all__ = ["BaseNode", "ChildrenView", "Node"]
+
+N = TypeVar("N", bound="BaseNode")
+
+_repr = reprlib.Repr()
+_repr.maxstring = 40
+_repr.maxother = 40
+_repr.maxlevel = 2
+
+
+def _describe(obj: object) -> str:
+    """``repr(obj)``, short, and never raising."""
+    try:
+        return _repr.repr(obj)
+    except Exception:
+        return f"<{type(obj).__qualname__} object at {id(obj):#x}>"
+
+
+class ChildrenView(Sequence[N]):
+    """A read-only, live view of a node's children.
+
+    ``len``, indexing, ``in`` and `index` are O(1) and compare by identity;
+    slicing returns a tuple; iteration runs over a snapshot taken when it
+    starts, so ``for c in node.children: c.detach()`` is safe. Assign
+    ``node.children = [...]`` to replace them all.
+
+    Example:
+        >>> from boughs import Node
+        >>> root = Node("root", children=[Node("a"), Node("b")])
+        >>> len(root.children), root.children[-1].name
+        (2, 'b')
+        >>> [c.name for c in root.children[:1]]
+        ['a']
+    """
+
+    __slots__ = ("_node",)
+
+    def __init__(self, node: N) -> None:
+        self._node = node
+
+    def __len__(self) -> int:
+        return _storage.count(self._node._children)
+
+    @overload
+    def __getitem__(self, index: int) -> N: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[N, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> N | tuple[N, ...]:
+        kids = self._node._children
+        if isinstance(index, slice):
+            return _storage.snapshot(kids)[index]  # type: ignore[return-value]
+        try:
+            i = index.__index__()
+        except AttributeError:
+            raise TypeError(
+                f"children indices must be integers or slices, not {type(index).__name__}"
+            ) from None
+        n = _storage.count(kids)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError(f"child index {index} out of range for a node with {n} children")
+        return _storage.child_at(kids, i)  # type: ignore[return-value]
+
+    def __iter__(self) -> Iterator[N]:
+        return iter(_storage.snapshot(self._node._children))  # type: ignore[arg-type]
+
+    def __reversed__(self) -> Iterator[N]:
+        return reversed(_storage.snapshot(self._node._children))  # type: ignore[arg-type]
+
+    def __contains__(self, item: object) -> bool:
+        ref = getattr(item, "_parent_ref", None) if isinstance(item, BaseNode) else None
+        return ref is not None and ref() is self._node
+
+    def index(self, value: object, start: int = 0, stop: int | None = None) -> int:
+        """Position of ``value`` among the children, by identity.
+
+        Raises:
+            ValueError: ``value`` is not a child (or not within ``start:stop``).
+
+        Complexity: O(1) amortised.
+        """
+        if value in self:
+            i = _storage.logical_index(self._node._children, value)  # type: ignore[arg-type]
+            n = len(self)
+            lo = max(start + n, 0) if start < 0 else start
+            hi = n if stop is None else (max(stop + n, 0) if stop < 0 else stop)
+            if lo <= i < hi:
+                return i
+        raise ValueError(f"{_describe(value)} is not among the children of {self._node!r}")
+
+    def count(self, value: object) -> int:
+        """1 if ``value`` is a child (by identity), else 0. Complexity: O(1)."""
+        return 1 if value in self else 0
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (ChildrenView, tuple, list)):
+            mine = _storage.snapshot(self._node._children)
+            return len(mine) == len(other) and all(a is b for a, b in zip(mine, other))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        kids = _storage.snapshot(self._node._children)
+        shown = ", ".join(repr(c) for c in kids[:8])
+        more = f", ... {len(kids) - 8} more" if len(kids) > 8 else ""
+        return f"ChildrenView([{shown}{more}])"
+
+
+class BaseNode:
+    """All tree behaviour, with ``__slots__`` and no ``__dict__``.
+
+    Subclass it for your own node types (DOM elements, AST nodes, scene
+    nodes), declaring your own ``__slots__``. Equality and hashing are by
+    identity, and a node is always truthy.
+
+    Args:
+        parent: a node to append this one to.
+        children: nodes to adopt, in order (moved from wherever they are).
+
+    Example:
+        >>> class Named(BaseNode):
+        ...     __slots__ = ("name",)
+        ...     def __init__(self, name: str, **kw) -> None:
+        ...         super().__init__(**kw)
+        ...         self.name = name
+        >>> root = Named("root")
+        >>> leaf = Named("leaf", parent=root)
+        >>> leaf.parent is root, root.children[0] is leaf
+        (True, True)
+    """
+
+    __slots__ = ("__weakref__", "_children", "_index", "_parent_ref")
+
+    _parent_ref: _storage.Family | None
+    _children: Any
+    _index: int
+
+    def __init__(self, *, parent: BaseNode | None = None, children: Iterable[BaseNode] = ()) -> None:
+        self._parent_ref = None
+        self._children = None
+        self._index = 0
+        if parent is not None or children:
+            self._init_links(parent, children)
+
+    def _init_links(self, parent: BaseNode | None, children: Iterable[BaseNode]) -> None:
+        if parent is not None and not isinstance(parent, BaseNode):
+            raise TypeError(
+                f"parent must be a node or None, not {_describe(parent)}; "
+                f"pass parent=<a {BaseNode.__name__} instance>"
+            )
+        kids = _as_node_list(children, "children")
+        _validate(self, kids)
+        if parent is not None:
+            chain = {id(a) for a in _inclusive_ancestors(parent)}
+            for c in kids:
+                if id(c) in chain:
+                    raise LoopError(
+                        f"cannot build {self!r} under {parent!r} while adopting {c!r}: "
+                        f"{c!r} is {parent!r} or one of its ancestors, so the tree would loop"
+                    )
+        for c in kids:
+            _unlink(c)
+            _link(self, c, None)
+        if parent is not None:
+            _link(parent, self, None)
+
+    # ----------------------------------------------------------- labels --
+
+    def tree_label(self) -> str:
+        """A one-line plain-text label for this node; override it in subclasses.
+
+        The label of a parent is recorded when it adopts its first child, so
+        that an orphan can later say which parent was collected.
+
+        Example:
+            >>> BaseNode().tree_label()
+            'BaseNode'
+
+        Complexity: O(1).
+        """
+        return type(self).__name__
+
+    def rich_label(self) -> RenderableType:
+        """The node's line in the rich renderer; override it for colour or markup.
+
+        The default is `tree_label` as literal text (never parsed as markup).
+
+        Complexity: O(1).
+        """
+        from rich.text import Text
+
+        return Text(self.tree_label())
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from boughs.render import render
+
+        yield render(self)
+
+    def __repr__(self) -> str:
+        name = getattr(self, "name", _MISSING)
+        if name is _MISSING:
+            return f"<{type(self).__qualname__} object at {id(self):#x}>"
+        return f"{type(self).__qualname__}({_describe(name)})"
+
+    # ------------------------------------------------------ parent link --
+
+    @property
+    def parent(self) -> BaseNode | None:
+        """The parent, or ``None`` for a root or an orphan (weak: never keeps it alive).
+
+        Assigning a node moves this one under it (appended last; assigning
+        the current parent changes nothing); assigning ``None`` or deleting
+        the attribute detaches it.
+
+        Example:
+            >>> from boughs import Node
+            >>> a, b = Node("a"), Node("b")
+            >>> b.parent = a
+            >>> b.parent is a, a.children[0] is b
+            (True, True)
+
+        Complexity: O(1) to read; assignment as `append`.
+        """
+        ref = self._parent_ref
+        return None if ref is None else ref()
+
+    @parent.setter
+    def parent(self, value: BaseNode | None) -> None:
+        if value is None:
+            self.detach()
+            return
+        if not isinstance(value, BaseNode):
+            raise TypeError(
+                f"cannot set the parent of {self!r} to {_describe(value)}: "
+                "assign a node, or None to detach"
+            )
+        ref = self._parent_ref
+        if ref is not None and ref() is value:
+            return
+        value.append(self)
+
+    @parent.deleter
+    def parent(self) -> None:
+        self.detach()
+
+    @property
+    def parent_collected(self) -> bool:
+        """``True`` iff this node was attached and its parent died while it lived.
+
+        Reset by any new attach and by `detach`.
+
+        Example:
+            >>> from boughs import Node
+            >>> leaf = Node("tmp").append(Node("leaf"))  # nothing holds "tmp"
+            >>> leaf.parent is None, leaf.parent_collected
+            (True, True)
+
+        Complexity: O(1).
+        """
+        ref = self._parent_ref
+        return ref is not None and ref is not DETACHED and ref() is None
+
+    @property
+    def collected_parent_label(self) -> str | None:
+        """The label (`tree_label`) of the collected parent, or ``None``.
+
+        It is the label the parent had when it adopted its first child.
+
+        Example:
+            >>> from boughs import Node
+            >>> Node("body").append(Node("p")).collected_parent_label
+            'body'
+
+        Complexity: O(1).
+        """
+        ref = self._parent_ref
+        if ref is None or ref is DETACHED or ref() is not None:
+            return None
+        return ref.label
+
+    @property
+    def detached(self) -> bool:
+        """``True`` iff this node is a root because it was explicitly detached.
+
+        A node that was never attached, an attached node and an orphan whose
+        parent was collected all read ``False``.
+
+        Complexity: O(1).
+        """
+        return self._parent_ref is DETACHED
+
+    # -------------------------------------------------------- children --
+
+    @property
+    def children(self) -> ChildrenView[Self]:
+        """The children as a read-only live `ChildrenView`.
+
+        Assigning an iterable replaces all children at once (atomically):
+        old children that are not kept are detached, new ones are moved here.
+
+        Example:
+            >>> from boughs import Node
+            >>> root = Node("root")
+            >>> root.children = [Node("a"), Node("b")]
+            >>> [c.name for c in root.children]
+            ['a', 'b']
+
+        Complexity: O(1) to read; O(k + m) to assign (old k, new m).
+        """
+        return ChildrenView(self)
+
+    @children.setter
+    def children(self, nodes: Iterable[BaseNode]) -> None:
+        new = _as_node_list(nodes, "children")
+        _validate(self, new)
+        keep = {id(c) for c in new}
+        for old in _storage.snapshot(self._children):
+            if id(old) not in keep:
+                old._parent_ref = DETACHED
+        self._children = None
+        for c in new:
+            ref = c._parent_ref
+            if ref is not None and ref() is not None and ref() is not self:
+                _unlink(c)
+        if new:
+            fam = _storage.new_family(self)
+            for c in new:
+                c._parent_ref = fam
+        _storage.store(self, new)
+
+    @children.deleter
+    def children(self) -> None:
+        self.clear()
+
+    # -------------------------------------------------------- mutation --
+
+    def append(self, child: N) -> N:
+        """Append ``child`` as the last child, moving it from wherever it was.
+
+        Returns:
+            ``child``.
+
+        Raises:
+            TypeError: ``child`` is not a node.
+            LoopError: ``child`` is this node or one of its ancestors.
+
+        Example:
+            >>> from boughs import Node
+            >>> root = Node("root")
+            >>> root.append(Node("a")).name
+            'a'
+
+        Complexity: O(1) for a leaf; O(depth) when ``child`` has children
+        (the loop check); plus O(1) amortised to leave its old parent.
+        """
+        if not isinstance(child, BaseNode):
+            raise _not_a_node(self, child, "append")
+        if child._children is not None or child is self:
+            _check_loop(self, child)
+        ref = child._parent_ref
+        if ref is not None and ref is not DETACHED and ref() is not None:
+            _unlink(child)
+        _link(self, child, None)
+        return child
+
+    def extend(self, nodes: Iterable[BaseNode]) -> None:
+        """Append several nodes in order, moving each from wherever it was.
+
+        Raises:
+            TypeError: an item is not a node.
+            ValueError: a node appears twice.
+            LoopError: a node is this node or one of its ancestors.
+
+        Example:
+            >>> from boughs import Node
+            >>> root = Node("root")
+            >>> root.extend([Node("a"), Node("b")])
+            >>> len(root.children)
+            2
+
+        Complexity: O(m) for m new nodes, plus O(depth) once if any has children.
+        """
+        new = _as_node_list(nodes, "nodes")
+        _validate(self, new)
+        for c in new:
+            _unlink(c)
+            _link(self, c, None)
+
+    def insert(self, index: int, child: N) -> N:
+        """Insert ``child`` so that it ends at ``index``, as `list.insert` would.
+
+        ``child`` is first taken out of wherever it was (including from this
+        node), then inserted into the remaining list: negative indices count
+        from the end and out-of-range ones clamp.
+
+        Returns:
+            ``child``.
+
+        Example:
+            >>> from boughs import Node
+            >>> root = Node("root", children=[Node("a"), Node("b")])
+            >>> _ = root.insert(0, Node("z"))
+            >>> [c.name for c in root.children]
+            ['z', 'a', 'b']
+
+        Complexity: O(k) for k children (O(1) at either end), plus the loop check.
+        """
+        if not isinstance(child, BaseNode):
+            raise _not_a_node(self, child, "insert")
+        i = _as_index(index)
+        if child._children is not None or child is self:
+            _check_loop(self, child)
+        _unlink(child)
+        n = _storage.count(self._children)
+        if i < 0:
+            i = max(i + n, 0)
+        _link(self, child, min(i, n))
+        return child
+
+    def remove(self, child: N) -> N:
+        """Detach ``child``, which must be a child of this node.
+
+        Returns:
+            ``child``, now a detached root.
+
+        Raises:
+            NotAChildError: ``child`` is not a child of this node.
+
+        Example:
+            >>> from boughs import Node
+            >>> root = Node("root", children=[Node("a")])
+            >>> root.remove(root.children[0]).name
+            'a'
+
+        Complexity: O(1) amortised.
+        """
+        if not (isinstance(child, BaseNode) and child.parent is self):
+            raise NotAChildError(
+                f"{_describe(child)} is not a child of {self!r}, so it cannot be removed; "
+                "use child.detach() to detach a node from whatever parent it has"
+            )
+        _unlink(child)
+        child._parent_ref = DETACHED
+        return child
+
+    def clear(self) -> None:
+        """Detach every child.
+
+        Example:
+            >>> from boughs import Node
+            >>> root = Node("root", children=[Node("a"), Node("b")])
+            >>> root.clear()
+            >>> root.is_leaf
+            True
+
+        Complexity: O(k).
+        """
+        for c in _storage.snapshot(self._children):
+            c._parent_ref = DETACHED
+        self._children = None
+
+    def detach(self) -> Self:
+        """Detach this node from its parent; it becomes a root. No-op on a root.
+
+        Also clears `parent_collected` on an orphan.
+
+        Returns:
+            this node.
+
+        Example:
+            >>> from boughs import Node
+            >>> root = Node("root", children=[Node("a")])
+            >>> a = root.children[0].detach()
+            >>> a.parent is None, a.detached
+            (True, True)
+
+        Complexity: O(1) amortised.
+        """
+        ref = self._parent_ref
+        if ref is not None:
+            if ref() is not None:
+                _unlink(self)
+                self._parent_ref = DETACHED
+            elif ref is not DETACHED:
+                self._parent_ref = DETACHED
+        return self
+
+    def move_to(self, parent: BaseNode, index: int | None = None) -> Self:
+        """Move this node under ``parent``, last or at ``index`` (as `insert`).
+
+        Returns:
+            this node.
+
+        Example:
+            >>> from boughs import Node
+            >>> a, b = Node("a"), Node("b")
+            >>> b.move_to(a).parent is a
+            True
+
+        Complexity: as `append` or `insert`.
+        """
+        if not isinstance(parent, BaseNode):
+            raise TypeError(
+                f"cannot move {self!r} under {_describe(parent)}: the new parent must be a node; "
+                "use detach() to make it a root"
+            )
+        if index is None:
+            parent.append(self)
+        else:
+            parent.insert(index, self)
+        return self
+
+    def replace_with(self, other: BaseNode) -> Self:
+        """Put ``other`` in this node's place and detach this node.
+
+        ``other`` is taken from wherever it was, even from inside this
+        node's subtree. ``n.replace_with(n)`` changes nothing.
+
+        Returns:
+            this node, now detached.
+
+        Raises:
+            TreeError: this node has no parent.
+            LoopError: ``other`` is this node's parent or one of its ancestors.
+
+        Example:
+            >>> from boughs import Node
+            >>> root = Node("root", children=[Node("old")])
+            >>> _ = root.children[0].replace_with(Node("new"))
+            >>> root.children[0].name
+            'new'
+
+        Complexity: O(k) for k siblings in the worst case, plus the loop check.
+        """
+        if not isinstance(other, BaseNode):
+            raise _not_a_node(self, other, "replace_with")
+        parent = self.parent
+        if parent is None:
+            raise TreeError(
+                f"{self!r} has no parent, so nothing can take its place; "
+                "attach it first, or use parent.append(other)"
+            )
+        if other is self:
+            return self
+        _check_loop(parent, other)
+        _unlink(other)
+        i = _storage.logical_index(parent._children, self)
+        _unlink(self)
+        self._parent_ref = DETACHED
+        _link(parent, other, i)
+        return self
+
+    def insert_before(self, *nodes: BaseNode) -> None:
+        """Insert ``nodes`` just before this node, in order (DOM ``before()``).
+
+        ``nodes`` may include this node or its siblings: the insertion point is
+        the nearest previous sibling that is not among them.
+
+        Raises:
+            TreeError: this node has no parent.
+            ValueError: a node appears twice.
+            LoopError: a node is the parent or one of its ancestors.
+
+        Example:
+            >>> from boughs import Node
+            >>> root = Node("root", children=[Node("b")])
+            >>> root.children[0].insert_before(Node("a"))
+            >>> [c.name for c in root.children]
+            ['a', 'b']
+
+        Complexity: O(k + m) for k siblings and m nodes.
+        """
+        self._insert_beside(nodes, after=False)
+
+    def insert_after(self, *nodes: BaseNode) -> None:
+        """Insert ``nodes`` just after this node, in order (DOM ``after()``).
+
+        ``nodes`` may include this node or its siblings: the insertion point is
+        the nearest next sibling that is not among them.
+
+        Raises:
+            TreeError: this node has no parent.
+            ValueError: a node appears twice.
+            LoopError: a node is the parent or one of its ancestors.
+
+        Example:
+            >>> from boughs import Node
+            >>> root = Node("root", children=[Node("a")])
+            >>> root.children[0].insert_after(Node("b"), Node("c"))
+            >>> [c.name for c in root.children]
+            ['a', 'b', 'c']
+
+        Complexity: O(k + m) for k siblings and m nodes.
+        """
+        self._insert_beside(nodes, after=True)
+
+    def _insert_beside(self, nodes: tuple[BaseNode, ...], *, after: bool) -> None:
+        parent = self.parent
+        if parent is None:
+            where = "after" if after else "before"
+            raise TreeError(
+                f"{self!r} has no parent, so nothing can be inserted {where} it; "
+                "attach it first, or append to a parent directly"
+            )
+        new = _as_node_list(nodes, "nodes")
+        _validate(parent, new)
+        if not new:
+            return
+        moving = {id(c) for c in new}
+        siblings = _storage.snapshot(parent._children)
+        i = _storage.logical_index(parent._children, self)
+        viable: BaseNode | None = None
+        if after:
+            for s in siblings[i + 1 :]:
+                if id(s) not in moving:
+                    viable = s
+                    break
+        else:
+            for s in reversed(siblings[:i]):
+                if id(s) not in moving:
+                    viable = s
+                    break
+        for c in new:
+            _unlink(c)
+        kids = parent._children
+        if after:
+            pos = _storage.count(kids) if viable is None else _storage.logical_index(kids, viable)
+        else:
+            pos = 0 if viable is None else _storage.logical_index(kids, viable) + 1
+        for c in new:
+            _link(parent, c, pos)
+            pos += 1
+
+    def sort_children(
+        self, key: Callable[[Self], Any] | None = None, reverse: bool = False
+    ) -> None:
+        """Sort the children in place, with `list.sort` semantics (stable).
+
+        A ``key`` or comparison that raises leaves the order unchanged.
+
+        Example:
+            >>> from boughs import Node
+            >>> root = Node("root", children=[Node("b"), Node("a")])
+            >>> root.sort_children(key=lambda n: n.name)
+            >>> [c.name for c in root.children]
+            ['a', 'b']
+
+        Complexity: O(k log k).
+        """
+        kids = list(_storage.live(self._children))
+        kids.sort(key=key, reverse=reverse)  # type: ignore[arg-type]
+        _storage.store(self, kids)
+
+    # ------------------------------------------------------ navigation --
+
+    @property
+    def root(self) -> BaseNode:
+        """The topmost ancestor (this node for a root). Complexity: O(depth)."""
+        node = self
+        ref = node._parent_ref
+        while ref is not None:
+            p = ref()
+            if p is None:
+                break
+            node = p
+            ref = p._parent_ref
+        return node
+
+    @property
+    def is_root(self) -> bool:
+        """``True`` iff this node has no (living) parent. Complexity: O(1)."""
+        ref = self._parent_ref
+        return ref is None or ref() is None
+
+    @property
+    def is_leaf(self) -> bool:
+        """``True`` iff this node has no children. Complexity: O(1)."""
+        return self._children is None
+
+    @property
+    def depth(self) -> int:
+        """Number of ancestors (a root has depth 0). Complexity: O(depth)."""
+        d = 0
+        ref = self._parent_ref
+        while ref is not None:
+            p = ref()
+            if p is None:
+                break
+            d += 1
+            ref = p._parent_ref
+        return d
+
+    @property
+    def height(self) -> int:
+        """Length of the longest downward path (a leaf has height 0). Complexity: O(n)."""
+        return traversal.height(self)
+
+    @property
+    def index(self) -> int | None:
+        """Position among the parent's children, ``None`` for a root.
+
+        Complexity: O(1) amortised.
+        """
+        ref = self._parent_ref
+        if ref is None:
+            return None
+        p = ref()
+        if p is None:
+            return None
+        return _storage.logical_index(p._children, self)
+
+    @property
+    def path(self) -> tuple[BaseNode, ...]:
+        """The nodes from the root down to this node, inclusive. Complexity: O(depth)."""
+        chain = _inclusive_ancestors(self)
+        chain.reverse()
+        return tuple(chain)
+
+    @property
+    def siblings(self) -> tuple[BaseNode, ...]:
+        """The other children of the parent, in order (``()`` for a root).
+
+        Complexity: O(k).
+        """
+        p = self.parent
+        if p is None:
+            return ()
+        return tuple([c for c in _storage.live(p._children) if c is not self])
+
+    @property
+    def next_sibling(self) -> BaseNode | None:
+        """The sibling just after this node, or ``None``. Complexity: O(1) amortised."""
+        p = self.parent
+        return None if p is None else _storage.next_live(p._children, self)
+
+    @property
+    def previous_sibling(self) -> BaseNode | None:
+        """The sibling just before this node, or ``None``. Complexity: O(1) amortised."""
+        p = self.parent
+        return None if p is None else _storage.previous_live(p._children, self)
+
+    @property
+    def first_child(self) -> Self | None:
+        """The first child, or ``None``. Complexity: O(1)."""
+        kids = self._children
+        if kids is None:
+            return None
+        return kids[0] if kids.__class__ is tuple else kids[kids.head]  # type: ignore[no-any-return]
+
+    @property
+    def last_child(self) -> Self | None:
+        """The last child, or ``None``. Complexity: O(1)."""
+        kids = self._children
+        return None if kids is None else kids[-1]  # type: ignore[no-any-return]
+
+    def ancestors(self) -> Iterator[BaseNode]:
+        """Yield the ancestors, nearest first (not this node).
+
+        Example:
+            >>> from boughs import Node
+            >>> leaf = Node("leaf", parent=Node("mid", parent=(root := Node("root"))))
+            >>> [a.name for a in leaf.ancestors()]
+            ['mid', 'root']
+
+        Complexity: O(1) per step.
+        """
+        ref = self._parent_ref
+        while ref is not None:
+            p = ref()
+            if p is None:
+                return
+            yield p
+            ref = p._parent_ref
+
+    def descendants(self) -> Iterator[Self]:
+        """Yield the descendants in pre-order (not this node). Complexity: O(1) per step."""
+        it = traversal.preorder(self)
+        next(it)
+        return it  # type: ignore[return-value]
+
+    def leaves(self) -> Iterator[Self]:
+        """Yield the leaves of this subtree in pre-order (a leaf yields itself).
+
+        Complexity: O(n) for the whole iteration.
+        """
+        return traversal.leaves(self)  # type: ignore[return-value]
+
+    def is_ancestor_of(self, other: BaseNode) -> bool:
+        """``True`` iff this node is a strict ancestor of ``other``. Complexity: O(depth)."""
+        if not isinstance(other, BaseNode):
+            raise _not_a_node(self, other, "is_ancestor_of")
+        return other is not self and self._children is not None and _is_ancestor(self, other)
+
+    def is_descendant_of(self, other: BaseNode) -> bool:
+        """``True`` iff this node is a strict descendant of ``other``. Complexity: O(depth)."""
+        if not isinstance(other, BaseNode):
+            raise _not_a_node(self, other, "is_descendant_of")
+        return other.is_ancestor_of(self)
+
+    # ------------------------------------------------ traversal, search --
+
+    def walk(
+        self,
+        order: Literal["pre", "post", "level"] = "pre",
+        *,
+        filter: Callable[[Self], object] | None = None,
+        prune: Callable[[Self], object] | None = None,
+        max_depth: int | None = None,
+    ) -> Iterator[Self]:
+        """Yield this node and its descendants in ``order``.
+
+        Args:
+            order: ``"pre"`` (parents before children), ``"post"`` (children
+                before parents) or ``"level"`` (breadth first).
+            filter: a node for which it returns false is not yielded, but its
+                subtree still is.
+            prune: a node for which it returns true has its children skipped.
+            max_depth: how deep to go below this node (0 yields only it).
+
+        Each node's children are read when it is expanded, so the tree may be
+        changed during the walk: every node present and unmoved throughout is
+        yielded exactly once.
+
+        Example:
+            >>> from boughs import Node
+            >>> root = Node("r", children=[Node("a", children=[Node("b")]), Node("c")])
+            >>> [n.name for n in root.walk()]
+            ['r', 'a', 'b', 'c']
+            >>> [n.name for n in root.walk("post")]
+            ['b', 'a', 'c', 'r']
+            >>> [n.name for n in root.walk("level", max_depth=1)]
+            ['r', 'a', 'c']
+
+        Complexity: O(n) for the whole walk; O(1) memory per pending node.
+        """
+        return traversal.walk(self, order, filter=filter, prune=prune, max_depth=max_depth)
+
+    def levels(self) -> Iterator[tuple[Self, ...]]:
+        """Yield one tuple of nodes per depth, starting with ``(self,)``.
+
+        Complexity: O(n) for the whole iteration.
+        """
+        return traversal.levels(self)
+
+    def find(self, predicate: Callable[[Self], object] | None = None, **attrs: Any) -> Self | None:
+        """The first node in pre-order (this one included) that matches, or ``None``.
+
+        A node matches when ``predicate(node)`` is true (if given) and each
+        keyword equals the node's attribute of that name (nodes compare by
+        identity; a missing attribute is no match).
+
+        Example:
+            >>> from boughs import Node
+            >>> root = Node("root", children=[Node("a", size=3)])
+            >>> root.find(size=3).name
+            'a'
+
+        Complexity: O(n).
+        """
+        for node in traversal.find_iter(self, predicate, attrs):
+            return node
+        return None
+
+    def find_all(self, predicate: Callable[[Self], object] | None = None, **attrs: Any) -> list[Self]:
+        """Every match of `find`, in pre-order. Complexity: O(n)."""
+        return list(traversal.find_iter(self, predicate, attrs))
+
+    def resolve(self, path: str) -> BaseNode:
+        """The node reached by a ``/``-separated path of names.
+
+        ``"a/b"`` is relative to this node; ``"/root/a"`` starts at the root,
+        whose name must match the first segment; ``".."`` is the parent and
+        ``"."`` this node. Names compare as strings; the first matching child
+        wins.
+
+        Raises:
+            ResolveError: a segment matches nothing (the message names it).
+
+        Example:
+            >>> from boughs import Node
+            >>> root = Node("root", children=[Node("a", children=[Node("b")])])
+            >>> root.resolve("a/b").name, root.resolve("/root/a/..").name
+            ('b', 'root')
+
+        Complexity: O(total children scanned along the path).
+        """
+        return traversal.resolve(self, path)
+
+    # ---------------------------------------------------------- copying --
+
+    def copy(self) -> Self:
+        """A detached deep copy of this subtree (attribute values copied too).
+
+        References between nodes of the subtree point to the copies.
+
+        Example:
+            >>> from boughs import Node
+            >>> root = Node("root", children=[Node("a")])
+            >>> twin = root.children[0].copy()
+            >>> twin.name, twin.parent
+            ('a', None)
+
+        Complexity: O(n) plus the cost of copying attribute values.
+        """
+        return copying.deep_copy(self, {})
+
+    def __copy__(self) -> Self:
+        return copying.shallow_copy(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
+        return copying.deep_copy(self, memo)
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        return copying.reduce_node(self)
+
+    def __setstate__(self, state: Any) -> None:
+        copying.set_state(self, state)
+
+
+class Node(BaseNode):
+    """A general-purpose node with a ``name`` and any keyword attributes.
+
+    Args:
+        name: the node's name (used by `resolve` and shown by the renderer).
+        parent: a node to append this one to.
+        children: nodes to adopt, in order.
+        **attrs: any other attributes; names that would shadow the node API
+            (``depth``, ``walk`` ...) raise `TypeError`.
+
+    Example:
+        >>> root = Node("root")
+        >>> a = Node("a", parent=root, colour="red")
+        >>> a.colour, a.parent.name
+        ('red', 'root')
+    """
+
+    __slots__ = ("__dict__", "name")
+
+    def __init__(
+        self,
+        name: Any = None,
+        *,
+        parent: BaseNode | None = None,
+        children: Iterable[BaseNode] = (),
+        **attrs: Any,
+    ) -> None:
+        self._parent_ref = None
+        self._children = None
+        self._index = 0
+        self.name = name
+        if attrs:
+            reserved = _reserved_names(type(self))
+            for key, value in attrs.items():
+                if key in reserved:
+                    raise TypeError(
+                        f"{type(self).__name__}({name!r}, {key}=...): {key!r} would shadow the "
+                        f"node API ({type(self).__name__}.{key}); choose another attribute name"
+                    )
+                setattr(self, key, value)
+        if parent is not None or children:
+            self._init_links(parent, children)
+
+    def tree_label(self) -> str:
+        """The name as a string, or the class name when there is none.
+
+        Complexity: O(1).
+        """
+        name = self.name
+        return type(self).__name__ if name is None else str(name)
+
+    def __repr__(self) -> str:
+        parts = [_describe(self.name)]
+        try:
+            extra = object.__getstate__(self)[0]  # type: ignore[index]
+        except (AttributeError, TypeError):  # pragma: no cover - Python 3.10
+            extra = getattr(self, "__dict__", None)
+        if extra:
+            for i, (k, v) in enumerate(extra.items()):
+                if i == 3:
+                    parts.append("...")
+                    break
+                parts.append(f"{k}={_describe(v)}")
+        return f"{type(self).__qualname__}({', '.join(parts)})"
+
+
+# ------------------------------------------------------------ internals --
+
+_MISSING = object()
+_RESERVED: dict[type, frozenset[str]] = {}
+
+
+def _reserved_names(cls: type) -> frozenset[str]:
+    names = _RESERVED.get(cls)
+    if names is None:
+        names = frozenset(n for n in dir(cls) if n != "name")
+        _RESERVED[cls] = names
+    return names
+
+
+def _not_a_node(parent: BaseNode, value: object, method: str) -> TypeError:
+    return TypeError(
+        f"{parent!r}.{method}() needs a node, got {_describe(value)} "
+        f"({type(value).__name__}); wrap the value in a Node, e.g. Node(name=...)"
+    )
+
+
+def _as_index(index: object) -> int:
+    try:
+        return index.__index__()  # type: ignore[attr-defined,no-any-return]
+    except AttributeError:
+        raise TypeError(f"index must be an integer, not {_describe(index)}") from None
+
+
+def _as_node_list(nodes: Iterable[BaseNode], what: str) -> list[BaseNode]:
+    if isinstance(nodes, BaseNode):
+        raise TypeError(
+            f"{what} must be an iterable of nodes, not the single node {nodes!r}; "
+            f"wrap it in a list: [{nodes!r}]"
+        )
+    if isinstance(nodes, (str, bytes)):
+        raise TypeError(f"{what} must be an iterable of nodes, not the string {_describe(nodes)}")
+    try:
+        return list(nodes)
+    except TypeError:
+        raise TypeError(
+            f"{what} must be an iterable of nodes, not {_describe(nodes)} ({type(nodes).__name__})"
+        ) from None
+
+
+def _inclusive_ancestors(node: BaseNode) -> list[BaseNode]:
+    chain = [node]
+    ref = node._parent_ref
+    while ref is not None:
+        p = ref()
+        if p is None:
+            break
+        chain.append(p)
+        ref = p._parent_ref
+    return chain
+
+
+def _is_ancestor(node: BaseNode, other: BaseNode) -> bool:
+    """``True`` iff ``node`` is a strict ancestor of ``other``."""
+    ref = other._parent_ref
+    while ref is not None:
+        p = ref()
+        if p is None:
+            return False
+        if p is node:
+            return True
+        ref = p._parent_ref
+    return False
+
+
+def _check_loop(parent: BaseNode, child: BaseNode) -> None:
+    if child is parent or _is_ancestor(child, parent):
+        what = "itself" if child is parent else f"its descendant {parent!r}"
+        raise LoopError(
+            f"cannot put {child!r} under {what}: the tree would loop; "
+            f"detach {parent!r} first, or choose a parent outside {child!r}'s subtree"
+        )
+
+
+def _validate(parent: BaseNode, nodes: list[BaseNode]) -> None:
+    """Check that ``nodes`` may all become children of ``parent``; change nothing."""
+    seen: set[int] = set()
+    chain: set[int] | None = None
+    for c in nodes:
+        if not isinstance(c, BaseNode):
+            raise _not_a_node(parent, c, "adopt")
+        cid = id(c)
+        if cid in seen:
+            raise ValueError(
+                f"{c!r} appears more than once among the nodes given to {parent!r}; "
+                "pass each node once"
+            )
+        seen.add(cid)
+        if c._children is not None or c is parent:
+            if chain is None:
+                chain = {id(a) for a in _inclusive_ancestors(parent)}
+            if cid in chain:
+                _check_loop(parent, c)
+
+
+def _unlink(child: BaseNode) -> None:
+    """Take ``child`` out of its living parent's storage (its reference is left as is)."""
+    ref = child._parent_ref
+    if ref is None:
+        return
+    p = ref()
+    if p is None:
+        return
+    kids = p._children
+    _storage.remove_slot(p, kids, _storage.slot_of(kids, child))
+
+
+def _link(parent: BaseNode, child: BaseNode, index: int | None) -> None:
+    """Put an unlinked ``child`` at ``index`` (``None``: last) among ``parent``'s children."""
+    kids = parent._children
+    child._parent_ref = _storage.family_of(parent, kids)
+    if index is None:
+        index = _storage.count(kids)
+    _storage.insert_slot(parent, kids, index, child)
