@@ -22,8 +22,10 @@ Example:
 
 from __future__ import annotations
 
+import sys
 import weakref
-from typing import Any, Generic, TypeVar, overload
+from collections.abc import Callable
+from typing import Any, Generic, NoReturn, TypeVar, overload
 
 __all__ = ["WeakRef"]
 
@@ -70,12 +72,19 @@ class WeakRef(Generic[T]):
 
     __slots__ = ("_get", "_set", "name", "owner", "slot")
 
+    _get: Callable[[object], weakref.ref[Any] | None]
+    _set: Callable[[object, weakref.ref[Any] | None], None]
+
     def __init__(self, *, slot: str | None = None) -> None:
         if slot is not None and (not isinstance(slot, str) or not slot.isidentifier()):
             raise TypeError(f"WeakRef(slot={slot!r}): the slot must be an identifier string")
         self.slot = slot
         self.name = "<unbound>"
         self.owner: type | None = None
+        self._get, self._set = _failing(
+            "a WeakRef() must be assigned in a class body, so that Python calls its "
+            "__set_name__; assigning it to a class later leaves it without storage"
+        )
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
@@ -111,11 +120,16 @@ class WeakRef(Generic[T]):
             self._get = get_from_dict
             self._set = set_in_dict
         else:
-            raise TypeError(
+            message = (
                 f"{owner.__qualname__}.{name} = WeakRef() needs a place to store the reference: "
                 f"add {slot!r} to {owner.__qualname__}.__slots__ (or pass WeakRef(slot=...) "
                 "naming a slot the class declares)"
             )
+            if sys.version_info >= (3, 12):
+                raise TypeError(message)
+            # Before 3.12, type() wraps errors from __set_name__ in RuntimeError:
+            # report the TypeError at first use instead.
+            self._get, self._set = _failing(message)
 
     @overload
     def __get__(self, instance: None, owner: type | None = None) -> WeakRef[T]: ...
@@ -127,7 +141,7 @@ class WeakRef(Generic[T]):
         if instance is None:
             return self
         ref = self._get(instance)
-        return None if ref is None else ref()  # type: ignore[no-any-return]
+        return None if ref is None else ref()
 
     def __set__(self, instance: object, value: T | None) -> None:
         if value is None:
@@ -169,6 +183,18 @@ class WeakRef(Generic[T]):
     def __repr__(self) -> str:
         where = f"{self.owner.__qualname__}.{self.name}" if self.owner else "unbound"
         return f"<WeakRef {where} slot={self.slot!r}>"
+
+
+def _failing(message: str) -> tuple[Callable[[object], Any], Callable[[object, Any], None]]:
+    """Accessors for a descriptor that has no storage: both raise ``TypeError(message)``."""
+
+    def get(instance: object) -> NoReturn:
+        raise TypeError(message)
+
+    def set_(instance: object, value: Any) -> NoReturn:
+        raise TypeError(message)
+
+    return get, set_
 
 
 def _short_repr(value: object, limit: int = 60) -> str:
