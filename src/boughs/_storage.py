@@ -68,7 +68,10 @@ DETACHED.label = None
 def new_family(parent: BaseNode) -> Family:
     """Make the shared weak reference to ``parent``, recording its label now."""
     fam = Family(parent)
-    fam.label = parent.tree_label()
+    try:
+        fam.label = parent.tree_label()
+    except Exception:  # a broken label must not break (or half-do) a mutation
+        fam.label = type(parent).__name__
     return fam
 
 
