@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import reprlib
 import sys
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
@@ -1023,14 +1024,29 @@ class Node(BaseNode):
 # ------------------------------------------------------------ internals --
 
 _MISSING = object()
-_RESERVED: dict[type, frozenset[str]] = {}
+_RESERVED: weakref.WeakKeyDictionary[type, frozenset[str]] = weakref.WeakKeyDictionary()
 
 
 def _reserved_names(cls: type) -> frozenset[str]:
+    """Names a ``Node(**attrs)`` keyword may not use on ``cls``.
+
+    Everything of the node API is reserved. What a subclass adds is reserved
+    too, except data descriptors (its slots, `WeakRef` attributes, settable
+    properties): assigning those by keyword is what they are for.
+    """
     names = _RESERVED.get(cls)
     if names is None:
-        names = frozenset(n for n in dir(cls) if n != "name")
-        _RESERVED[cls] = names
+        api = set(dir(Node))
+        reserved = set()
+        for n in dir(cls):
+            if n in api:
+                reserved.add(n)
+                continue
+            value = next((k.__dict__[n] for k in cls.__mro__ if n in k.__dict__), None)
+            if not hasattr(type(value), "__set__"):
+                reserved.add(n)
+        reserved.discard("name")
+        names = _RESERVED[cls] = frozenset(reserved)
     return names
 
 
