@@ -19,7 +19,10 @@ renumbers the family once, O(k), after which all hints are right again.
 
 Every child of a parent holds the same `Family` object: the one weak
 reference to that parent, which also records the parent's label so that an
-orphan can say which parent it lost.
+orphan can say which parent it lost, and links to the parent's own `Family`
+(``up``), so that depth and loop checks climb the tree without calling a
+single weak reference. A family whose parent dies is told so by the weak
+reference's callback, which sets ``up`` to `DEAD`.
 """
 
 from __future__ import annotations
@@ -40,11 +43,26 @@ _SQUEEZE_MIN = 32
 
 
 class Family(weakref.ref):  # type: ignore[type-arg]
-    """The weak reference to a parent that all of its children share."""
+    """The weak reference to a parent that all of its children share.
 
-    __slots__ = ("label",)
+    ``label`` is the parent's label when the family was made; ``up`` is the
+    parent's own parent reference (``None`` for a root) or `DEAD` once the
+    parent has been collected or, for `DETACHED`, always.
+    """
+
+    __slots__ = ("label", "up")
 
     label: str | None
+    up: Any
+
+
+DEAD: Any = object()
+"""The ``up`` of a family whose parent is gone."""
+
+
+def _parent_died(family: Family) -> None:
+    """Weak reference callback: runs during the parent's deallocation, so it does one store."""
+    family.up = DEAD
 
 
 class Kids(list):  # type: ignore[type-arg]
@@ -63,16 +81,64 @@ class _Gone:
 DETACHED: Family = Family(_Gone())
 """The parent reference of a node that was explicitly detached: always dead."""
 DETACHED.label = None
+DETACHED.up = DEAD
 
 
 def new_family(parent: BaseNode) -> Family:
     """Make the shared weak reference to ``parent``, recording its label now."""
-    fam = Family(parent)
+    fam = Family(parent, _parent_died)
     try:
         fam.label = parent.tree_label()
     except Exception:  # a broken label must not break (or half-do) a mutation
         fam.label = type(parent).__name__
+    fam.up = parent._parent_ref
     return fam
+
+
+def own_family(node: BaseNode) -> Family | None:
+    """The family that ``node``'s children share (``None`` for a leaf)."""
+    kids = node._children
+    if kids is None:
+        return None
+    if kids.__class__ is tuple:
+        return kids[0]._parent_ref  # type: ignore[no-any-return]
+    return kids[kids.head]._parent_ref  # type: ignore[no-any-return]
+
+
+def set_parent_ref(node: BaseNode, ref: Family | None) -> None:
+    """Give ``node`` a new parent reference, keeping its own family's ``up`` true."""
+    node._parent_ref = ref
+    kids = node._children
+    if kids is not None:
+        (kids[0] if kids.__class__ is tuple else kids[kids.head])._parent_ref.up = ref
+
+
+def depth(node: BaseNode) -> int:
+    """Number of living ancestors, found by climbing families. O(depth)."""
+    d = 0
+    f = node._parent_ref
+    while f is not None:
+        up = f.up
+        if up is DEAD:
+            break
+        d += 1
+        f = up
+    return d
+
+
+def is_ancestor(node: BaseNode, other: BaseNode) -> bool:
+    """``True`` iff ``node`` is a strict ancestor of ``other``. O(depth of other)."""
+    mine = own_family(node)
+    if mine is None:
+        return False
+    f = other._parent_ref
+    while f is not None:
+        if f is mine:
+            return True
+        f = f.up
+        if f is DEAD:
+            return False
+    return False
 
 
 def family_of(parent: BaseNode, kids: Any) -> Family:
@@ -139,7 +205,7 @@ def child_at(kids: Any, i: int) -> BaseNode:
     return kids[kids.head + i]  # type: ignore[no-any-return]
 
 
-def live(kids: Any) -> Sequence[BaseNode]:
+def live(kids: Any) -> Sequence[Any]:
     """The live children, in order. May be ``kids`` itself: copy before mutating."""
     if kids is None:
         return ()
@@ -153,7 +219,7 @@ def snapshot(kids: Any) -> tuple[BaseNode, ...]:
     if kids is None:
         return ()
     if kids.__class__ is tuple:
-        return kids  # type: ignore[no-any-return]
+        return kids
     if kids.dead:
         return tuple([c for c in kids if c is not None])
     return tuple(kids)
@@ -257,7 +323,7 @@ def next_live(kids: Any, child: BaseNode) -> BaseNode | None:
         if j - s > _SQUEEZE_MIN:
             squeeze(kids)
             s = child._index
-            return kids[s + 1] if s + 1 < len(kids) else None  # type: ignore[no-any-return]
+            return kids[s + 1] if s + 1 < len(kids) else None
     if j < n - 1:
         kids[s + 1] = c
         kids[j] = None
@@ -270,7 +336,7 @@ def previous_live(kids: Any, child: BaseNode) -> BaseNode | None:
     s = slot_of(kids, child)
     j = s - 1
     if kids.__class__ is tuple:
-        return kids[j] if j >= 0 else None  # type: ignore[no-any-return]
+        return kids[j] if j >= 0 else None
     h = kids.head
     if j < h:
         return None
@@ -283,7 +349,7 @@ def previous_live(kids: Any, child: BaseNode) -> BaseNode | None:
         if s - j > _SQUEEZE_MIN:
             squeeze(kids)
             s = child._index
-            return kids[s - 1] if s > 0 else None  # type: ignore[no-any-return]
+            return kids[s - 1] if s > 0 else None
     kids[s - 1] = c
     kids[j] = None
     c._index = s - 1

@@ -77,7 +77,7 @@ def _user_slots(cls: type) -> tuple[str, ...]:
 if sys.version_info >= (3, 11):
 
     def _instance_dict(node: object) -> dict[str, Any] | None:
-        state = object.__getstate__(node)
+        state: Any = object.__getstate__(node)
         if isinstance(state, tuple):
             state = state[0]
         return state  # type: ignore[no-any-return]
@@ -133,13 +133,22 @@ def _blank(cls: type[N]) -> N:
 def shallow_copy(node: N) -> N:
     """A detached, childless copy sharing ``node``'s attribute values."""
     twin = _blank(type(node))
+    if _overrides_getstate(type(node)):
+        twin.__setstate__(node.__getstate__())
+        return twin
     attrs, slots = raw_state(node)
     set_state(twin, (dict(attrs) if attrs else None, slots))
     return twin
 
 
+_ATOMIC = frozenset({type(None), bool, int, float, complex, str, bytes, range, type})
+
+
 def _copy_value(value: Any, memo: dict[int, Any]) -> Any:
-    if type(value) is weakref.ref:
+    kind = type(value)
+    if kind in _ATOMIC:
+        return value
+    if kind is weakref.ref:
         target = value()
         if target is not None:
             twin = memo.get(id(target))
@@ -149,43 +158,57 @@ def _copy_value(value: Any, memo: dict[int, Any]) -> Any:
     return _copy.deepcopy(value, memo)
 
 
+def _copy_state(original: BaseNode, twin: BaseNode, memo: dict[int, Any]) -> None:
+    if _overrides_getstate(type(original)):
+        twin.__setstate__(_copy.deepcopy(original.__getstate__(), memo))
+        return
+    attrs, slots = raw_state(original)
+    if slots:
+        for key, value in slots.items():
+            object.__setattr__(twin, key, _copy_value(value, memo))
+    if attrs:
+        for key, value in attrs.items():
+            object.__setattr__(twin, key, _copy_value(value, memo))
+
+
 def deep_copy(node: N, memo: dict[int, Any]) -> N:
     """A detached deep copy of ``node``'s subtree; see the module docstring."""
     done = memo.get(id(node))
     if done is not None:
         return done  # type: ignore[no-any-return]
     with gc_paused():
-        fresh: list[tuple[BaseNode, BaseNode]] = []
+        fresh: list[BaseNode] = []
+        twins: list[BaseNode] = []
         families: list[tuple[BaseNode, list[BaseNode]]] = []
-        stack: list[tuple[BaseNode, list[BaseNode] | None]] = [(node, None)]
         keep = memo.setdefault(id(memo), [])  # deepcopy's keep-alive list
+        stack: list[BaseNode] = [node]
+        siblings_stack: list[list[BaseNode] | None] = [None]
+        pop, pop_siblings = stack.pop, siblings_stack.pop
         while stack:
-            original, siblings = stack.pop()
+            original = pop()
+            siblings = pop_siblings()
             twin = memo.get(id(original))
             if twin is None or twin._parent_ref is not None:
-                twin = _blank(type(original))
+                cls = type(original)
+                twin = cls.__new__(cls)
+                twin._parent_ref = None
+                twin._children = None
+                twin._index = 0
                 memo[id(original)] = twin
-                keep.append(original)
-                fresh.append((original, twin))
+                fresh.append(original)
+                twins.append(twin)
                 kids = original._children
                 if kids is not None:
+                    live = _storage.live(kids)
                     mine: list[BaseNode] = []
                     families.append((twin, mine))
-                    stack.extend((k, mine) for k in reversed(_storage.live(kids)))
+                    stack.extend(reversed(live))
+                    siblings_stack.extend([mine] * len(live))
             if siblings is not None:
                 siblings.append(twin)
-        for original, twin in fresh:
-            cls = type(original)
-            if _overrides_getstate(cls):
-                state = _copy.deepcopy(original.__getstate__(), memo)
-                twin.__setstate__(state)
-                continue
-            attrs, slots = raw_state(original)
-            if slots:
-                slots = {k: _copy_value(v, memo) for k, v in slots.items()}
-            if attrs:
-                attrs = {k: _copy_value(v, memo) for k, v in attrs.items()}
-            set_state(twin, (attrs, slots))
+        keep.extend(fresh)
+        for original, twin in zip(fresh, twins):
+            _copy_state(original, twin, memo)
         for parent, kids_list in families:
             fam = _storage.new_family(parent)
             for k in kids_list:
@@ -283,7 +306,7 @@ def reduce_node(node: BaseNode) -> Any:
         return (new_node, (type(node),), _user_state(node))
     nodes = list(preorder(node))
     position = {id(n): i for i, n in enumerate(nodes)}
-    parents = array("q", [position[id(n._parent_ref())] for n in nodes[1:]])  # type: ignore[union-attr]
+    parents = array("q", [position[id(n.parent)] for n in nodes[1:]])
     state = (_user_state(node), _Descendants(nodes[1:]), parents.tobytes())
     return (new_node, (type(node),), state, None, None, _set_tree_state)
 
@@ -340,7 +363,7 @@ def same_shape(a: BaseNode, b: BaseNode, *, key: Callable[[Any], Any] | None = N
     stack: list[tuple[BaseNode, BaseNode]] = [(a, b)]
     while stack:
         x, y = stack.pop()
-        if key is not None and not key(x) == key(y):
+        if key is not None and key(x) != key(y):
             return False
         kx = _storage.live(x._children)
         ky = _storage.live(y._children)

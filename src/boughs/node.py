@@ -17,20 +17,20 @@ import reprlib
 import sys
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from boughs import _storage, copying, traversal
 from boughs._storage import DETACHED
+from boughs._storage import SMALL as _SMALL
 from boughs.errors import LoopError, NotAChildError, TreeError
 
 if TYPE_CHECKING:
-    from rich.console import Console, ConsoleOptions, RenderResult
-    from rich.console import RenderableType
+    from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 
 if sys.version_info >= (3, 11):
     from typing import Self
-else:  # pragma: no cover
-    Self = Any
+else:  # pragma: no cover - rich installs typing_extensions on Python 3.10
+    from typing_extensions import Self
 
 __all__ = ["BaseNode", "ChildrenView", "Node"]
 
@@ -173,7 +173,9 @@ class BaseNode:
     _children: Any
     _index: int
 
-    def __init__(self, *, parent: BaseNode | None = None, children: Iterable[BaseNode] = ()) -> None:
+    def __init__(
+        self, *, parent: BaseNode | None = None, children: Iterable[BaseNode] = ()
+    ) -> None:
         self._parent_ref = None
         self._children = None
         self._index = 0
@@ -223,6 +225,16 @@ class BaseNode:
 
         The default is `tree_label` as literal text (never parsed as markup).
 
+        Example:
+            >>> from rich.text import Text
+            >>> from boughs import Node, render_text
+            >>> class Tag(Node):
+            ...     def rich_label(self) -> Text:
+            ...         return Text.assemble(("<", "dim"), (str(self.name), "bold"), (">", "dim"))
+            >>> print(render_text(Tag("html", children=[Tag("body")])))
+            <html>
+            └── <body>
+
         Complexity: O(1).
         """
         from rich.text import Text
@@ -230,9 +242,19 @@ class BaseNode:
         return Text(self.tree_label())
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """Draw the subtree: ``rich.print(node)`` is ``rich.print(boughs.render(node))``."""
         from boughs.render import render
 
         yield render(self)
+
+    def __rich_repr__(self) -> Iterator[tuple[Any, ...]]:
+        """The fields `rich.pretty` shows, as `repr` does: never the parent or children.
+
+        Complexity: O(number of attributes).
+        """
+        from boughs.render import rich_repr_fields
+
+        return rich_repr_fields(self)
 
     def __repr__(self) -> str:
         name = getattr(self, "name", _MISSING)
@@ -354,7 +376,7 @@ class BaseNode:
         keep = {id(c) for c in new}
         for old in _storage.snapshot(self._children):
             if id(old) not in keep:
-                old._parent_ref = DETACHED
+                _storage.set_parent_ref(old, DETACHED)
         self._children = None
         for c in new:
             ref = c._parent_ref
@@ -363,7 +385,7 @@ class BaseNode:
         if new:
             fam = _storage.new_family(self)
             for c in new:
-                c._parent_ref = fam
+                _storage.set_parent_ref(c, fam)
         _storage.store(self, new)
 
     @children.deleter
@@ -395,10 +417,30 @@ class BaseNode:
             raise _not_a_node(self, child, "append")
         if child._children is not None or child is self:
             _check_loop(self, child)
+            _unlink(child)
+            _link(self, child, None)
+            return child
+        # The common case, inlined: a leaf cannot be an ancestor of anything.
         ref = child._parent_ref
         if ref is not None and ref is not DETACHED and ref() is not None:
             _unlink(child)
-        _link(self, child, None)
+        kids = self._children
+        if kids is None:
+            child._parent_ref = _storage.new_family(self)
+            child._index = 0
+            self._children = (child,)
+        elif kids.__class__ is tuple:
+            n = len(kids)
+            child._parent_ref = kids[0]._parent_ref
+            if n < _SMALL:
+                child._index = n
+                self._children = kids + (child,)
+            else:
+                _storage.insert_slot(self, kids, n, child)
+        else:
+            child._parent_ref = kids[kids.head]._parent_ref
+            child._index = len(kids)
+            kids.append(child)
         return child
 
     def extend(self, nodes: Iterable[BaseNode]) -> None:
@@ -478,7 +520,7 @@ class BaseNode:
                 "use child.detach() to detach a node from whatever parent it has"
             )
         _unlink(child)
-        child._parent_ref = DETACHED
+        _storage.set_parent_ref(child, DETACHED)
         return child
 
     def clear(self) -> None:
@@ -494,7 +536,7 @@ class BaseNode:
         Complexity: O(k).
         """
         for c in _storage.snapshot(self._children):
-            c._parent_ref = DETACHED
+            _storage.set_parent_ref(c, DETACHED)
         self._children = None
 
     def detach(self) -> Self:
@@ -518,9 +560,9 @@ class BaseNode:
         if ref is not None:
             if ref() is not None:
                 _unlink(self)
-                self._parent_ref = DETACHED
+                _storage.set_parent_ref(self, DETACHED)
             elif ref is not DETACHED:
-                self._parent_ref = DETACHED
+                _storage.set_parent_ref(self, DETACHED)
         return self
 
     def move_to(self, parent: BaseNode, index: int | None = None) -> Self:
@@ -584,7 +626,7 @@ class BaseNode:
         _unlink(other)
         i = _storage.logical_index(parent._children, self)
         _unlink(self)
-        self._parent_ref = DETACHED
+        _storage.set_parent_ref(self, DETACHED)
         _link(parent, other, i)
         return self
 
@@ -686,7 +728,7 @@ class BaseNode:
         Complexity: O(k log k).
         """
         kids = list(_storage.live(self._children))
-        kids.sort(key=key, reverse=reverse)  # type: ignore[arg-type]
+        kids.sort(key=key, reverse=reverse)
         _storage.store(self, kids)
 
     # ------------------------------------------------------ navigation --
@@ -718,15 +760,7 @@ class BaseNode:
     @property
     def depth(self) -> int:
         """Number of ancestors (a root has depth 0). Complexity: O(depth)."""
-        d = 0
-        ref = self._parent_ref
-        while ref is not None:
-            p = ref()
-            if p is None:
-                break
-            d += 1
-            ref = p._parent_ref
-        return d
+        return _storage.depth(self)
 
     @property
     def height(self) -> int:
@@ -789,7 +823,7 @@ class BaseNode:
     def last_child(self) -> Self | None:
         """The last child, or ``None``. Complexity: O(1)."""
         kids = self._children
-        return None if kids is None else kids[-1]  # type: ignore[no-any-return]
+        return None if kids is None else kids[-1]
 
     def ancestors(self) -> Iterator[BaseNode]:
         """Yield the ancestors, nearest first (not this node).
@@ -814,14 +848,14 @@ class BaseNode:
         """Yield the descendants in pre-order (not this node). Complexity: O(1) per step."""
         it = traversal.preorder(self)
         next(it)
-        return it  # type: ignore[return-value]
+        return it
 
     def leaves(self) -> Iterator[Self]:
         """Yield the leaves of this subtree in pre-order (a leaf yields itself).
 
         Complexity: O(n) for the whole iteration.
         """
-        return traversal.leaves(self)  # type: ignore[return-value]
+        return traversal.leaves(self)
 
     def is_ancestor_of(self, other: BaseNode) -> bool:
         """``True`` iff this node is a strict ancestor of ``other``. Complexity: O(depth)."""
@@ -899,7 +933,9 @@ class BaseNode:
             return node
         return None
 
-    def find_all(self, predicate: Callable[[Self], object] | None = None, **attrs: Any) -> list[Self]:
+    def find_all(
+        self, predicate: Callable[[Self], object] | None = None, **attrs: Any
+    ) -> list[Self]:
         """Every match of `find`, in pre-order. Complexity: O(n)."""
         return list(traversal.find_iter(self, predicate, attrs))
 
@@ -1092,17 +1128,7 @@ def _inclusive_ancestors(node: BaseNode) -> list[BaseNode]:
     return chain
 
 
-def _is_ancestor(node: BaseNode, other: BaseNode) -> bool:
-    """``True`` iff ``node`` is a strict ancestor of ``other``."""
-    ref = other._parent_ref
-    while ref is not None:
-        p = ref()
-        if p is None:
-            return False
-        if p is node:
-            return True
-        ref = p._parent_ref
-    return False
+_is_ancestor = _storage.is_ancestor
 
 
 def _check_loop(parent: BaseNode, child: BaseNode) -> None:
@@ -1150,7 +1176,7 @@ def _unlink(child: BaseNode) -> None:
 def _link(parent: BaseNode, child: BaseNode, index: int | None) -> None:
     """Put an unlinked ``child`` at ``index`` (``None``: last) among ``parent``'s children."""
     kids = parent._children
-    child._parent_ref = _storage.family_of(parent, kids)
+    _storage.set_parent_ref(child, _storage.family_of(parent, kids))
     if index is None:
         index = _storage.count(kids)
     _storage.insert_slot(parent, kids, index, child)

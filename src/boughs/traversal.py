@@ -163,7 +163,9 @@ def walk(
         if isinstance(max_depth, bool) or not isinstance(max_depth, int):
             raise TypeError(f"max_depth must be an int or None, not {max_depth!r}")
         if max_depth < 0:
-            raise ValueError(f"max_depth must be >= 0 (0 yields only the start node), not {max_depth}")
+            raise ValueError(
+                f"max_depth must be >= 0 (0 yields only the start node), not {max_depth}"
+            )
     if filter is None and prune is None and max_depth is None:
         if order == "pre":
             return preorder(node)
