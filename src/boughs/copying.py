@@ -96,13 +96,21 @@ else:  # pragma: no cover - Python 3.10
 
 def raw_state(node: object) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     """The node's own attributes: ``(instance dict or None, slot values or None)``."""
-    slots: dict[str, Any] = {}
-    for name in _user_slots(type(node)):
-        try:
-            slots[name] = object.__getattribute__(node, name)
-        except AttributeError:
-            pass
-    return _instance_dict(node), slots or None
+    cls = type(node)
+    names = _SLOTS.get(cls)
+    if names is None:
+        names = _user_slots(cls)
+    slots: dict[str, Any] | None = None
+    if names:
+        slots = {}
+        get = object.__getattribute__
+        for name in names:
+            try:
+                slots[name] = get(node, name)
+            except AttributeError:
+                pass
+    attrs = _instance_dict(node) if cls.__dictoffset__ else None
+    return attrs, slots or None
 
 
 def set_state(node: object, state: Any) -> None:
@@ -113,10 +121,13 @@ def set_state(node: object, state: Any) -> None:
         attrs, slots = state
     else:
         attrs, slots = state, None
-    for source in (slots, attrs):
-        if source:
-            for key, value in source.items():
-                object.__setattr__(node, key, value)
+    setter = object.__setattr__
+    if slots:
+        for key, value in slots.items():
+            setter(node, key, value)
+    if attrs:
+        for key, value in attrs.items():
+            setter(node, key, value)
 
 
 def _blank(cls: type[N]) -> N:
