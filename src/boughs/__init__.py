@@ -8,6 +8,7 @@ cycles, so dropping a root frees the whole tree at once.
 from boughs.copying import same_shape
 from boughs.errors import LoopError, NotAChildError, ResolveError, TreeError
 from boughs.node import BaseNode, ChildrenView, Node
+from boughs.render import render, render_forest, render_text
 from boughs.traversal import common_ancestor
 from boughs.weak import WeakRef
 
@@ -21,6 +22,9 @@ __all__ = [
     "TreeError",
     "WeakRef",
     "common_ancestor",
+    "render",
+    "render_forest",
+    "render_text",
     "same_shape",
 ]
 

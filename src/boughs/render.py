@@ -1,0 +1,690 @@
+"""Drawing trees with rich: `render`, `render_text` and `render_forest`.
+
+`rich.print(node)` and ``Console().print(node)`` draw a node's subtree through
+`render` with its default options. Each node's line is its `rich_label`
+(override that one method in a subclass), or whatever the ``label`` option
+returns; a plain ``str`` is always shown literally, never parsed as markup.
+
+The renderer is iterative (an explicit stack, no recursion) and its cost is
+proportional to what it shows, never to the size of the tree: hidden children
+are counted with an O(1) ``len``, never walked. Every cut is said on screen:
+
+* ``… 9,995 more`` — siblings beyond ``max_children``, or beyond the
+  ``max_nodes`` budget of the whole picture (``… 4 children`` when none of
+  them is shown);
+* ``… 3 children (max depth 50)`` — a node's children lie deeper than
+  ``max_depth``. The number of hidden *levels* is not shown: it would take a
+  walk of the hidden subtree to know it;
+* ``… 1 child (too deep for width 80)`` — the guides would leave labels less
+  than 40 cells (or half the width, if that is less): rich's own ``Tree``
+  silently drops such levels at normal widths.
+
+A picture whose top node lost its parent to the garbage collector starts with
+a marker line, ``⟂ parent collected (was 'body')``.
+
+Options shared by all three functions:
+
+* ``max_depth`` (default `DEFAULT_MAX_DEPTH`): levels shown below the top
+  node (0 shows only the top node); ``None`` for no limit.
+* ``max_children`` (default `DEFAULT_MAX_CHILDREN`): children shown per node;
+  ``None`` for no limit.
+* ``max_nodes`` (default `DEFAULT_MAX_NODES`): nodes shown in the whole
+  picture, so that a million-node tree renders in milliseconds; ``None`` for
+  no limit.
+* ``guide``: ``"unicode"`` (default), ``"ascii"``, ``"bold"`` or ``"double"``.
+  A console that can only write ASCII gets ASCII guides whatever the choice.
+* ``label``: a callable ``label(node) -> str | RenderableType`` used instead
+  of `BaseNode.rich_label`.
+* ``highlight``: a predicate ``highlight(node) -> bool``, a node, or an
+  iterable of nodes; those nodes are drawn in bold reverse video.
+
+Example:
+    >>> from boughs import Node, render_text
+    >>> root = Node("html", children=[Node("head"), Node("body", children=[Node("p")])])
+    >>> print(render_text(root))
+    html
+    ├── head
+    └── body
+        └── p
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Final, Generic, TypeAlias, TypeVar
+
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.jupyter import JupyterMixin
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+
+from boughs import _storage
+from boughs.node import BaseNode
+
+__all__ = [
+    "DEFAULT_MAX_CHILDREN",
+    "DEFAULT_MAX_DEPTH",
+    "DEFAULT_MAX_NODES",
+    "GUIDES",
+    "RenderedForest",
+    "RenderedTree",
+    "render",
+    "render_forest",
+    "render_text",
+]
+
+N = TypeVar("N", bound=BaseNode)
+
+DEFAULT_MAX_DEPTH: Final = 50
+"""Levels shown below the top node unless ``max_depth`` says otherwise."""
+DEFAULT_MAX_CHILDREN: Final = 100
+"""Children shown per node unless ``max_children`` says otherwise."""
+DEFAULT_MAX_NODES: Final = 1000
+"""Nodes shown in one picture unless ``max_nodes`` says otherwise."""
+
+GUIDES: Final[dict[str, tuple[str, str, str, str]]] = {
+    "unicode": ("    ", "│   ", "├── ", "└── "),
+    "ascii": ("    ", "|   ", "+-- ", "`-- "),
+    "bold": ("    ", "┃   ", "┣━━ ", "┗━━ "),
+    "double": ("    ", "║   ", "╠══ ", "╚══ "),
+}
+"""Guide lines by style name: (space, continue, fork, end), each 4 cells wide."""
+
+_UNICODE_SYMBOLS: Final = ("…", "⟂", "●", "✂", "○")
+_ASCII_SYMBOLS: Final = ("...", "!", "*", "~", "o")
+"""Ellipsis, collected-parent marker, root, detached subtree, attached subtree."""
+
+_MIN_LABEL_WIDTH: Final = 40
+"""Cells kept for labels before deeper levels are cut (or half the width, if less)."""
+
+GUIDE_STYLE: Final = Style(dim=True)
+MORE_STYLE: Final = Style(dim=True, italic=True)
+COLLECTED_STYLE: Final = Style(color="red", bold=True)
+ROOT_STYLE: Final = Style(color="green", bold=True)
+DETACHED_STYLE: Final = Style(color="yellow", bold=True)
+HIGHLIGHT_STYLE: Final = Style(bold=True, reverse=True)
+
+_CONTROL: Final = re.compile("[\x00-\x09\x0b-\x1f\x7f]")
+"""Control characters (except newline) that a label must not send to a terminal."""
+
+Label: TypeAlias = Callable[[N], RenderableType | str]
+Highlight: TypeAlias = Callable[[N], object] | BaseNode | Iterable[BaseNode]
+
+
+def _picture(match: re.Match[str]) -> str:
+    """The Unicode control picture for a control character (``\\x1b`` -> ``␛``)."""
+    code = ord(match.group())
+    return "\u2421" if code == 0x7F else chr(0x2400 + code)
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count:,} {one if count == 1 else many}"
+
+
+# ------------------------------------------------------------- options --
+
+
+class _Settings:
+    """Validated rendering options."""
+
+    __slots__ = ("guide", "highlight", "label", "max_children", "max_depth", "max_nodes")
+
+    def __init__(
+        self,
+        *,
+        max_depth: int | None,
+        max_children: int | None,
+        max_nodes: int | None,
+        guide: str,
+        label: Callable[[BaseNode], RenderableType | str] | None,
+        highlight: Callable[[BaseNode], object] | None,
+    ) -> None:
+        self.max_depth = max_depth
+        self.max_children = max_children
+        self.max_nodes = max_nodes
+        self.guide = guide
+        self.label = label
+        self.highlight = highlight
+
+
+def _limit(name: str, value: object, minimum: int) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int or None, not {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum} (or None for no limit), not {value!r}")
+    return value
+
+
+def _highlighter(highlight: object) -> Callable[[BaseNode], object] | None:
+    if highlight is None:
+        return None
+    if isinstance(highlight, BaseNode):
+        return lambda node: node is highlight
+    if callable(highlight):
+        return highlight
+    if isinstance(highlight, (str, bytes)) or not isinstance(highlight, Iterable):
+        raise TypeError(
+            "highlight must be a predicate, a node or an iterable of nodes, "
+            f"not {type(highlight).__name__}"
+        )
+    nodes = list(highlight)
+    for item in nodes:
+        if not isinstance(item, BaseNode):
+            raise TypeError(f"highlight must contain only nodes, not {item!r}")
+    ids = {id(item) for item in nodes}
+
+    def is_highlighted(node: BaseNode, _alive: list[BaseNode] = nodes) -> bool:
+        return id(node) in ids  # _alive keeps the nodes, so their ids stay theirs
+
+    return is_highlighted
+
+
+def _settings(
+    *,
+    max_depth: object,
+    max_children: object,
+    max_nodes: object,
+    guide: object,
+    label: object,
+    highlight: object,
+) -> _Settings:
+    if not isinstance(guide, str) or guide not in GUIDES:
+        choices = ", ".join(repr(g) for g in GUIDES)
+        raise ValueError(f"unknown guide {guide!r}: choose one of {choices}")
+    if label is not None and not callable(label):
+        raise TypeError(f"label must be a callable taking a node, or None, not {label!r}")
+    return _Settings(
+        max_depth=_limit("max_depth", max_depth, 0),
+        max_children=_limit("max_children", max_children, 0),
+        max_nodes=_limit("max_nodes", max_nodes, 1),
+        guide=guide,
+        label=label,
+        highlight=_highlighter(highlight),
+    )
+
+
+def _check_node(node: object, what: str) -> BaseNode:
+    if not isinstance(node, BaseNode):
+        raise TypeError(f"{what} needs a node, not {type(node).__name__} {node!r}")
+    return node
+
+
+# ------------------------------------------------------------- painter --
+
+
+class _Painter:
+    """Turns trees into Segments for one console and one set of options."""
+
+    def __init__(self, console: Console, options: ConsoleOptions, settings: _Settings) -> None:
+        self.console = console
+        self.options = options.update(height=None, highlight=False)
+        self.settings = settings
+        self.width = width = max(options.max_width, 1)
+        ascii_only = settings.guide == "ascii" or options.ascii_only
+        self.guides = GUIDES["ascii"] if options.ascii_only else GUIDES[settings.guide]
+        self.symbols = _ASCII_SYMBOLS if ascii_only else _UNICODE_SYMBOLS
+        self.budget = sys.maxsize if settings.max_nodes is None else settings.max_nodes
+        fit = max(width - _MIN_LABEL_WIDTH, width // 2) // 4
+        max_depth = settings.max_depth
+        if max_depth is not None and max_depth <= fit:
+            self.depth = max_depth
+            self.depth_reason = f"max depth {max_depth:,}"
+        else:
+            self.depth = fit
+            self.depth_reason = f"too deep for width {width}"
+        self.newline = Segment.line()
+
+    def note(self, text: str, style: Style, first: str = "") -> Iterator[Segment]:
+        """A line of the renderer's own (marker, heading or cut), after guide ``first``."""
+        rest = first[:-4] + self.guides[0] if first else ""
+        return self.line(Text(text, style=style), None, first, rest)
+
+    def line(
+        self, label: RenderableType | str, style: Style | None, first: str, rest: str
+    ) -> Iterator[Segment]:
+        """The lines of one label: guide ``first`` before the first, ``rest`` before others."""
+        if isinstance(label, str):
+            label = Text(label)
+        width = max(self.width - len(first), 1)  # guides are one cell per character
+        lines: Iterable[Iterable[Segment]]
+        if isinstance(label, Text):
+            plain = label.plain
+            if _CONTROL.search(plain) is not None:
+                label = label.copy()
+                label.plain = _CONTROL.sub(_picture, plain)
+            if "\n" not in plain and label.cell_len <= width:
+                lines = (self.text_segments(label, style),)
+            else:
+                wrapped = label.wrap(self.console, width)
+                for part in wrapped:
+                    part.rstrip()  # in place: no trailing spaces where a line wrapped
+                lines = [self.text_segments(part, style) for part in wrapped]
+        else:
+            options = self.options.update_width(width)
+            lines = self.console.render_lines(label, options, style=style, pad=False)
+        guide = first
+        guide_style = GUIDE_STYLE
+        newline = self.newline
+        for segments in lines or ((),):
+            if guide:
+                yield Segment(guide, guide_style)
+            yield from segments
+            yield newline
+            guide = rest
+
+    def text_segments(self, text: Text, style: Style | None) -> Iterable[Segment]:
+        """The Segments of a one-line ``text``, with ``style`` under its own."""
+        if text.spans:
+            segments: Iterable[Segment] = text.render(self.console)
+        elif text.style:
+            segments = (Segment(text.plain, self.console.get_style(text.style)),)
+        else:
+            segments = (Segment(text.plain),)
+        return segments if style is None else Segment.apply_style(segments, style)
+
+    def tree(self, top: BaseNode) -> Iterator[Segment]:
+        """All the lines of ``top``'s subtree, spending ``self.budget``."""
+        settings = self.settings
+        space, cont, fork, end = self.guides
+        ellipsis = self.symbols[0]
+        label_of = settings.label
+        highlight = settings.highlight
+        max_children = sys.maxsize if settings.max_children is None else settings.max_children
+        max_depth = self.depth
+        count = _storage.count
+        child_at = _storage.child_at
+        line = self.line
+
+        if top.parent_collected:
+            was = top.collected_parent_label
+            marker = f"{self.symbols[1]} parent collected"
+            yield from self.note(
+                marker if was is None else f"{marker} (was {was!r})", COLLECTED_STYLE
+            )
+        yield from line(
+            top.rich_label() if label_of is None else label_of(top),
+            HIGHLIGHT_STYLE if highlight is not None and highlight(top) else None,
+            "",
+            "",
+        )
+        self.budget -= 1
+        # A frame: [parent, next child position, guide of the parent's children, their depth]
+        stack: list[list[Any]] = []
+        if count(top._children):
+            if max_depth >= 1:
+                stack.append([top, 0, "", 1])
+            else:
+                yield from self.depth_cut(top, "")
+        while stack:
+            frame = stack[-1]
+            parent, i, guide, depth = frame
+            kids = parent._children
+            n = count(kids)
+            if i >= n:
+                stack.pop()
+                continue
+            if i >= max_children or self.budget <= 0:
+                hidden = f"{n - i:,} more" if i else _plural(n, "child", "children")
+                yield from self.note(f"{ellipsis} {hidden}", MORE_STYLE, guide + end)
+                stack.pop()
+                continue
+            child = child_at(kids, i)
+            frame[1] = i + 1
+            last = i + 1 >= n
+            first = guide + (end if last else fork)
+            rest = guide + (space if last else cont)
+            yield from line(
+                child.rich_label() if label_of is None else label_of(child),
+                HIGHLIGHT_STYLE if highlight is not None and highlight(child) else None,
+                first,
+                rest,
+            )
+            self.budget -= 1
+            if count(child._children):
+                if depth < max_depth:
+                    stack.append([child, 0, rest, depth + 1])
+                else:
+                    yield from self.depth_cut(child, rest)
+
+    def depth_cut(self, node: BaseNode, guide: str) -> Iterator[Segment]:
+        """The line that stands for the children of ``node`` below the depth limit."""
+        hidden = _plural(_storage.count(node._children), "child", "children")
+        text = f"{self.symbols[0]} {hidden} ({self.depth_reason})"
+        return self.note(text, MORE_STYLE, guide + self.guides[3])
+
+
+# --------------------------------------------------------- renderables --
+
+
+class RenderedTree(JupyterMixin, Generic[N]):
+    """A rich renderable drawing one subtree; made by `render`.
+
+    The tree is read when the renderable is printed, so it shows the tree as
+    it is then.
+    """
+
+    __slots__ = ("_node", "_settings")
+
+    def __init__(self, node: N, settings: _Settings) -> None:
+        self._node = node
+        self._settings = settings
+
+    @property
+    def node(self) -> N:
+        """The top node of the picture."""
+        return self._node
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield from _Painter(console, options, self._settings).tree(self._node)
+
+    def to_text(self, width: int = 80) -> str:
+        """The picture as plain text, without colour codes; see `render_text`."""
+        return _plain(self, width)
+
+    def __repr__(self) -> str:
+        return f"<RenderedTree of {self._node!r}>"
+
+
+class RenderedForest(JupyterMixin):
+    """A rich renderable drawing several trees, one per distinct root; made by `render_forest`."""
+
+    __slots__ = ("_roots", "_settings")
+
+    def __init__(self, roots: list[BaseNode], settings: _Settings) -> None:
+        self._roots = roots
+        self._settings = settings
+
+    @property
+    def roots(self) -> tuple[BaseNode, ...]:
+        """The top node of each tree, in order of first appearance."""
+        return tuple(self._roots)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        painter = _Painter(console, options, self._settings)
+        ellipsis, _, root_mark, detached_mark, subtree_mark = painter.symbols
+        kinds = [_kind(root) for root in self._roots]
+        tally = [
+            _plural(kinds.count("root"), "root", "roots"),
+            f"{kinds.count('detached'):,} detached",
+            _plural(kinds.count("orphan"), "orphan", "orphans"),
+        ]
+        if "subtree" in kinds:
+            tally.append(_plural(kinds.count("subtree"), "subtree", "subtrees"))
+        trees = _plural(len(kinds), "tree", "trees")
+        yield from painter.note(f"forest: {trees} ({', '.join(tally)})", Style(bold=True))
+        for i, (root, kind) in enumerate(zip(self._roots, kinds, strict=True)):
+            if painter.budget <= 0:
+                more = _plural(len(kinds) - i, "more tree", "more trees")
+                yield from painter.note(f"{ellipsis} {more}", MORE_STYLE)
+                break
+            yield painter.newline
+            if kind == "root":
+                yield from painter.note(f"{root_mark} root (never attached)", ROOT_STYLE)
+            elif kind == "detached":
+                yield from painter.note(f"{detached_mark} detached subtree", DETACHED_STYLE)
+            elif kind == "subtree":
+                parent = root.parent
+                yield from painter.note(
+                    f"{subtree_mark} subtree (now under {parent and parent.tree_label()!r})",
+                    ROOT_STYLE,
+                )
+            yield from painter.tree(root)  # an orphan's tree starts with its own marker
+
+    def to_text(self, width: int = 80) -> str:
+        """The picture as plain text, without colour codes; see `render_text`.
+
+        Example:
+            >>> from boughs import Node, render_forest
+            >>> b = Node("b", parent=Node("x")).detach()
+            >>> print(render_forest([Node("a"), b]).to_text())
+            forest: 2 trees (1 root, 1 detached, 0 orphans)
+            <BLANKLINE>
+            ● root (never attached)
+            a
+            <BLANKLINE>
+            ✂ detached subtree
+            b
+
+        Complexity: as printing the picture.
+        """
+        return _plain(self, width)
+
+    def __repr__(self) -> str:
+        return f"<RenderedForest of {len(self._roots)} trees>"
+
+
+def _kind(node: BaseNode) -> str:
+    if node.parent is not None:
+        return "subtree"  # it was a root when the forest was made
+    if node.parent_collected:
+        return "orphan"
+    return "detached" if node.detached else "root"
+
+
+# ------------------------------------------------------------------ API --
+
+
+def render(
+    node: N,
+    *,
+    max_depth: int | None = DEFAULT_MAX_DEPTH,
+    max_children: int | None = DEFAULT_MAX_CHILDREN,
+    max_nodes: int | None = DEFAULT_MAX_NODES,
+    guide: str = "unicode",
+    label: Label[N] | None = None,
+    highlight: Highlight[N] | None = None,
+) -> RenderedTree[N]:
+    """A rich renderable that draws ``node``'s subtree.
+
+    Args:
+        node: the top node of the picture.
+        max_depth: levels shown below ``node``; ``None`` for no limit.
+        max_children: children shown per node; ``None`` for no limit.
+        max_nodes: nodes shown in all; ``None`` for no limit.
+        guide: ``"unicode"``, ``"ascii"``, ``"bold"`` or ``"double"``.
+        label: ``label(node)`` gives a node's line instead of its `rich_label`.
+        highlight: a predicate, a node or an iterable of nodes to emphasise.
+
+    Raises:
+        ValueError: an unknown ``guide`` or a negative limit (``max_nodes < 1``).
+        TypeError: ``node`` is not a node, or an option has the wrong type.
+
+    Example:
+        >>> from rich.console import Console
+        >>> from boughs import Node, render
+        >>> root = Node("root", children=[Node(f"n{i}") for i in range(5)])
+        >>> Console(width=40).print(render(root, max_children=2, guide="ascii"))
+        root
+        +-- n0
+        +-- n1
+        `-- ... 3 more
+
+    Complexity: O(1) to make; printing it costs O(shown nodes * depth shown),
+    whatever the size of the tree.
+    """
+    settings = _settings(
+        max_depth=max_depth,
+        max_children=max_children,
+        max_nodes=max_nodes,
+        guide=guide,
+        label=label,
+        highlight=highlight,
+    )
+    return RenderedTree(_check_node(node, "render()"), settings)  # type: ignore[arg-type]
+
+
+def render_text(
+    node: N,
+    *,
+    max_depth: int | None = DEFAULT_MAX_DEPTH,
+    max_children: int | None = DEFAULT_MAX_CHILDREN,
+    max_nodes: int | None = DEFAULT_MAX_NODES,
+    guide: str = "unicode",
+    label: Label[N] | None = None,
+    highlight: Highlight[N] | None = None,
+    width: int = 80,
+) -> str:
+    """The picture `render` draws, as plain text without colour codes.
+
+    The text does not end with a newline (``print`` adds one). Long labels
+    wrap at ``width`` cells, as they would in a terminal that wide. For a
+    forest, use ``render_forest(...).to_text()``.
+
+    Example:
+        >>> from boughs import Node, render_text
+        >>> chain = Node("a", children=[Node("b", children=[Node("c")])])
+        >>> print(render_text(chain, max_depth=1, guide="double"))
+        a
+        ╚══ b
+            ╚══ … 1 child (max depth 1)
+
+    Complexity: as printing `render`'s result.
+    """
+    picture = render(
+        node,
+        max_depth=max_depth,
+        max_children=max_children,
+        max_nodes=max_nodes,
+        guide=guide,
+        label=label,
+        highlight=highlight,
+    )
+    return _plain(picture, width)
+
+
+def render_forest(
+    nodes: Iterable[N],
+    *,
+    max_depth: int | None = DEFAULT_MAX_DEPTH,
+    max_children: int | None = DEFAULT_MAX_CHILDREN,
+    max_nodes: int | None = DEFAULT_MAX_NODES,
+    guide: str = "unicode",
+    label: Label[N] | None = None,
+    highlight: Highlight[N] | None = None,
+) -> RenderedForest:
+    """A rich renderable that draws every distinct tree the given nodes belong to.
+
+    The nodes are grouped by root now (``nodes`` may be a `weakref.WeakSet`
+    of everything you made); each tree is drawn once, in order of first
+    appearance, under a heading that tells a root that was never attached
+    (``● root``) from an explicitly detached subtree (``✂ detached subtree``)
+    and from an orphan whose parent was collected (``⟂ parent collected``).
+    ``max_nodes`` is a budget for the whole forest.
+
+    Raises:
+        TypeError: ``nodes`` is not an iterable of nodes.
+
+    Example:
+        >>> from boughs import Node, render_text, render_forest
+        >>> keep = Node("tmp", children=[Node("p")]).children[0]  # "tmp" is collected
+        >>> print(render_forest([Node("solo"), keep]).to_text())
+        forest: 2 trees (1 root, 0 detached, 1 orphan)
+        <BLANKLINE>
+        ● root (never attached)
+        solo
+        <BLANKLINE>
+        ⟂ parent collected (was 'tmp')
+        p
+
+    Complexity: O(n + a) to group n nodes with a distinct ancestors between
+    them and their roots; printing costs as for `render`.
+    """
+    settings = _settings(
+        max_depth=max_depth,
+        max_children=max_children,
+        max_nodes=max_nodes,
+        guide=guide,
+        label=label,
+        highlight=highlight,
+    )
+    if isinstance(nodes, BaseNode) or not isinstance(nodes, Iterable):
+        raise TypeError(
+            f"render_forest() needs an iterable of nodes, not {type(nodes).__name__}; "
+            "wrap a single node in a list: [node]"
+        )
+    roots: list[BaseNode] = []
+    # id -> root for every node met on the way up; they all stay alive, held by
+    # their roots, which ``roots`` holds.
+    root_of: dict[int, BaseNode] = {}
+    for item in list(nodes):
+        cursor = _check_node(item, "render_forest()")
+        climbed: list[BaseNode] = []
+        root = root_of.get(id(cursor))
+        while root is None:
+            climbed.append(cursor)
+            parent = cursor.parent
+            if parent is None:
+                root = cursor
+                roots.append(root)
+            else:
+                cursor = parent
+                root = root_of.get(id(cursor))
+        for seen in climbed:
+            root_of[id(seen)] = root
+    return RenderedForest(roots, settings)
+
+
+class _Shown:
+    """A value that `rich.pretty` shows as its repr, without looking inside."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _pretty(value: object) -> object:
+    # A node-valued attribute is shown by its short repr: rich.pretty would
+    # otherwise follow node after node, recursively.
+    return _Shown(repr(value)) if isinstance(value, BaseNode) else value
+
+
+def rich_repr_fields(node: BaseNode) -> Iterator[tuple[Any, ...]]:
+    """The fields of ``node`` for `rich.pretty` (``__rich_repr__``): what `repr` shows.
+
+    The name (if the node has one) and the node's own attributes; never its
+    parent or children.
+
+    Complexity: O(number of attributes).
+    """
+    name = getattr(node, "name", _MISSING)
+    if name is not _MISSING:
+        yield (_pretty(name),)
+    # On 3.11, reading node.__dict__ would leave a dict in the node: ask __getstate__.
+    getstate = getattr(object, "__getstate__", None)  # None before Python 3.11
+    extra = getattr(node, "__dict__", None) if getstate is None else getstate(node)[0]
+    if isinstance(extra, dict):
+        for key, value in extra.items():
+            yield (key, _pretty(value))
+
+
+_MISSING: Final = object()
+
+
+def _plain(renderable: RenderableType, width: int) -> str:
+    if isinstance(width, bool) or not isinstance(width, int) or width < 1:
+        raise ValueError(f"width must be a positive int, not {width!r}")
+    console = Console(
+        file=io.StringIO(),
+        width=width,
+        color_system=None,
+        force_terminal=False,
+        force_jupyter=False,
+        force_interactive=False,
+        legacy_windows=False,
+        emoji=False,
+        markup=False,
+        highlight=False,
+    )
+    console.print(renderable)
+    text = console.file.getvalue()  # type: ignore[attr-defined]
+    return text[:-1] if text.endswith("\n") else text  # type: ignore[no-any-return]
