@@ -191,6 +191,7 @@ def deep_copy(node: N, memo: dict[int, Any]) -> N:
         fresh: list[BaseNode] = []
         twins: list[BaseNode] = []
         families: list[tuple[BaseNode, list[BaseNode]]] = []
+        reused: list[BaseNode] = []
         keep = memo.setdefault(id(memo), [])  # deepcopy's keep-alive list
         stack: list[BaseNode] = [node]
         siblings_stack: list[list[BaseNode] | None] = [None]
@@ -199,7 +200,9 @@ def deep_copy(node: N, memo: dict[int, Any]) -> N:
             original = pop()
             siblings = pop_siblings()
             twin = memo.get(id(original))
-            if twin is None or twin._parent_ref is not None:
+            if twin is not None and twin._parent_ref is None and siblings is not None:
+                reused.append(twin)  # copied earlier in this deepcopy, now gets a parent
+            elif twin is None or twin._parent_ref is not None:
                 cls = type(original)
                 twin = cls.__new__(cls)
                 twin._parent_ref = None
@@ -225,6 +228,8 @@ def deep_copy(node: N, memo: dict[int, Any]) -> N:
             for k in kids_list:
                 k._parent_ref = fam
             _storage.store(parent, kids_list)
+        for twin in reused:  # their own families were made while they were roots
+            _storage.set_parent_ref(twin, twin._parent_ref)
     return memo[id(node)]  # type: ignore[no-any-return]
 
 
