@@ -15,9 +15,10 @@ from typing import Any
 
 from hypothesis import event, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from boughs import LoopError, Node, NotAChildError, TreeError
+from boughs.events import Mutation
 from tests.strategies import check_storage
 
 POOL = 14  # enough for a family to outgrow the tuple representation (8)
@@ -64,6 +65,21 @@ class TreeMachine(RuleBasedStateMachine):
         self.nodes = [Node(f"n{i}", rank=(i * 7) % POOL) for i in range(POOL)]
         self.model = Model()
         self.pos = {id(n): i for i, n in enumerate(self.nodes)}
+        self.records: list[Mutation] = []
+        self.subscriptions: list[object] = []
+        self.last_parents: dict[int, int | None] = dict(self.model.parent)
+
+    @initialize(observed=st.booleans())
+    def maybe_observe(self, observed: bool) -> None:
+        """Half the runs watch every node, which also sends every call down the slow path."""
+        if observed:
+            self.subscriptions = [
+                n.observe(self.records.append, subtree=False, weak=False) for n in self.nodes
+            ]
+
+    def teardown(self) -> None:
+        for sub in self.subscriptions:
+            sub.cancel()  # type: ignore[attr-defined]
 
     # ------------------------------------------------------------ helpers --
 
@@ -72,6 +88,7 @@ class TreeMachine(RuleBasedStateMachine):
         if error is None:
             return call()
         before = self.snapshot()
+        seen = len(self.records)
         try:
             call()
         except error:
@@ -79,6 +96,7 @@ class TreeMachine(RuleBasedStateMachine):
         else:
             raise AssertionError(f"expected {error.__name__}")
         assert self.snapshot() == before, "a failed call changed the tree"
+        assert len(self.records) == seen, "a failed call reported a mutation"
         return None
 
     def snapshot(self) -> list[tuple[int | None, tuple[int, ...]]]:
@@ -293,6 +311,7 @@ class TreeMachine(RuleBasedStateMachine):
         """Append many nodes one by one, so that families outgrow tuples."""
         for c in nodes:
             self.append(p, c)
+            self.records_describe_the_changes()
 
     @invariant()
     def agrees_with_model(self) -> None:
@@ -310,6 +329,26 @@ class TreeMachine(RuleBasedStateMachine):
             assert len(node.children) == len(self.model.kids[i])
             assert node.depth == len(self.model.ancestors_or_self(i)) - 1
             assert not node.parent_collected
+
+    @invariant()
+    def records_describe_the_changes(self) -> None:
+        if not self.subscriptions:
+            return
+        moved = {m.node for m in self.records}
+        for i, node in enumerate(self.nodes):
+            if self.model.parent[i] != self.last_parents[i]:
+                assert node in moved, f"no record for n{i}"
+        for m in self.records:
+            assert m.kind == (
+                "added" if m.old_parent is None else "removed" if m.parent is None else "moved"
+            )
+            assert m.parent is not m.old_parent or m.index != m.old_index
+        # Positions are those after the whole call (the invariant runs after each call).
+        for m in self.records:
+            assert m.node.parent is m.parent
+            assert m.node.index == m.index
+        self.records.clear()
+        self.last_parents = dict(self.model.parent)
 
     @invariant()
     def no_cycles_and_single_parents(self) -> None:

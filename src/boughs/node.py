@@ -17,9 +17,9 @@ import reprlib
 import sys
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar, overload
 
-from boughs import _storage, copying, traversal
+from boughs import _storage, copying, events, traversal
 from boughs._storage import DETACHED
 from boughs._storage import SMALL as _SMALL
 from boughs.errors import LoopError, NotAChildError, TreeError
@@ -35,6 +35,8 @@ else:  # pragma: no cover - rich installs typing_extensions on Python 3.10
 __all__ = ["BaseNode", "ChildrenView", "Node"]
 
 N = TypeVar("N", bound="BaseNode")
+
+_NOTIFY_HOOKS = ("on_attached", "on_detached", "on_child_added", "on_child_removed")
 
 _repr = reprlib.Repr()
 _repr.maxstring = 40
@@ -173,6 +175,19 @@ class BaseNode:
     _children: Any
     _index: int
 
+    _slow_path: ClassVar[bool] = False
+    """True while a subscription exists anywhere, and always for classes with hooks."""
+    _vetoes: ClassVar[bool] = False
+    """True for classes that override `validate_child`."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._vetoes = cls.validate_child is not BaseNode.validate_child
+        if cls._vetoes or any(
+            getattr(cls, hook) is not getattr(BaseNode, hook) for hook in _NOTIFY_HOOKS
+        ):
+            cls._slow_path = True
+
     def __init__(
         self, *, parent: BaseNode | None = None, children: Iterable[BaseNode] = ()
     ) -> None:
@@ -198,11 +213,91 @@ class BaseNode:
                         f"cannot build {self!r} under {parent!r} while adopting {c!r}: "
                         f"{c!r} is {parent!r} or one of its ancestors, so the tree would loop"
                     )
+            if parent._vetoes:
+                parent.validate_child(self)
+        snap = _watch(parent, [*kids, self])
         for c in kids:
             _unlink(c)
             _link(self, c, None)
         if parent is not None:
             _link(parent, self, None)
+        if snap is not None:
+            events.after(snap)
+
+    # ------------------------------------------------------------ hooks --
+
+    def validate_child(self, child: BaseNode) -> None:
+        """Override to veto a new child by raising (``TypeError``, ``ValueError`` ...).
+
+        Called before anything changes, for every node about to be attached
+        to this one (not for reorders among its current children), so a veto
+        leaves the tree untouched. The default accepts everything.
+
+        Example:
+            >>> from boughs import Node
+            >>> class List(Node):
+            ...     def validate_child(self, child):
+            ...         if child.name != "li":
+            ...             raise TypeError(f"<ul> accepts only <li>, not {child.name}")
+            >>> ul = List("ul")
+            >>> _ = ul.append(Node("li"))
+            >>> ul.append(Node("p"))
+            Traceback (most recent call last):
+            TypeError: <ul> accepts only <li>, not p
+
+        Complexity: O(1) per new child, plus what the override does.
+        """
+
+    def on_attached(self, parent: BaseNode) -> None:
+        """Override to react after this node was attached to (or moved under) ``parent``.
+
+        Runs after the whole call completed; see `boughs.events` for the
+        order of hooks and observers and for what happens when a hook raises.
+        """
+
+    def on_detached(self, old_parent: BaseNode) -> None:
+        """Override to react after this node left ``old_parent`` (detached or moved away)."""
+
+    def on_child_added(self, child: BaseNode) -> None:
+        """Override to react after ``child`` was attached to this node."""
+
+    def on_child_removed(self, child: BaseNode) -> None:
+        """Override to react after ``child`` left this node (detached or moved away)."""
+
+    def observe(
+        self,
+        callback: Callable[[events.Mutation], object],
+        *,
+        subtree: bool = True,
+        weak: bool = True,
+    ) -> events.Subscription:
+        """Call ``callback(record)`` after each change to this node's children.
+
+        Args:
+            callback: receives one `Mutation` per added, removed or moved node.
+            subtree: also report changes anywhere below this node.
+            weak: hold the callback weakly (bound methods via ``WeakMethod``);
+                beware of inline lambdas, which then die at once. Pass
+                ``weak=False`` to hold it strongly.
+
+        Returns:
+            a `Subscription`; ``cancel()`` it, or use it in a ``with`` block.
+
+        Example:
+            >>> from boughs import Node
+            >>> root, seen = Node("root"), []
+            >>> sub = root.observe(seen.append, weak=False)
+            >>> a = root.append(Node("a"))
+            >>> b = root.append(Node("b"))
+            >>> _ = b.move_to(a)
+            >>> [(m.kind, m.node.name, m.parent.name) for m in seen]
+            [('added', 'a', 'root'), ('added', 'b', 'root'), ('moved', 'b', 'a')]
+            >>> sub.cancel()
+
+        Complexity: O(1) to subscribe; while any subscription exists, each
+        change costs O(depth) more to find its observers.
+        """
+        return events.Subscription(self, callback, subtree=subtree, weak=weak)
 
     # ----------------------------------------------------------- labels --
 
@@ -373,8 +468,10 @@ class BaseNode:
     def children(self, nodes: Iterable[BaseNode]) -> None:
         new = _as_node_list(nodes, "children")
         _validate(self, new)
+        olds = _storage.snapshot(self._children)
+        snap = _watch(self, [*olds, *new])
         keep = {id(c) for c in new}
-        for old in _storage.snapshot(self._children):
+        for old in olds:
             if id(old) not in keep:
                 _storage.set_parent_ref(old, DETACHED)
         self._children = None
@@ -387,6 +484,8 @@ class BaseNode:
             for c in new:
                 _storage.set_parent_ref(c, fam)
         _storage.store(self, new)
+        if snap is not None:
+            events.after(snap)
 
     @children.deleter
     def children(self) -> None:
@@ -415,15 +514,27 @@ class BaseNode:
         """
         if not isinstance(child, BaseNode):
             raise _not_a_node(self, child, "append")
-        if child._children is not None or child is self:
-            _check_loop(self, child)
+        if child._children is not None or child is self or self._slow_path or child._slow_path:
+            _validate(self, [child])
+            snap = _watch(self, [child])
             _unlink(child)
             _link(self, child, None)
+            if snap is not None:
+                events.after(snap)
             return child
         # The common case, inlined: a leaf cannot be an ancestor of anything.
         ref = child._parent_ref
-        if ref is not None and ref is not DETACHED and ref() is not None:
-            _unlink(child)
+        if ref is not None:
+            old = ref()
+            if old is not None:
+                if old._slow_path:
+                    snap = _watch(self, [child])
+                    _unlink(child)
+                    _link(self, child, None)
+                    if snap is not None:
+                        events.after(snap)
+                    return child
+                _unlink(child)
         kids = self._children
         if kids is None:
             child._parent_ref = _storage.new_family(self)
@@ -462,9 +573,12 @@ class BaseNode:
         """
         new = _as_node_list(nodes, "nodes")
         _validate(self, new)
+        snap = _watch(self, new)
         for c in new:
             _unlink(c)
             _link(self, c, None)
+        if snap is not None:
+            events.after(snap)
 
     def insert(self, index: int, child: N) -> N:
         """Insert ``child`` so that it ends at ``index``, as `list.insert` would.
@@ -488,13 +602,15 @@ class BaseNode:
         if not isinstance(child, BaseNode):
             raise _not_a_node(self, child, "insert")
         i = _as_index(index)
-        if child._children is not None or child is self:
-            _check_loop(self, child)
+        _validate(self, [child])
+        snap = _watch(self, [child])
         _unlink(child)
         n = _storage.count(self._children)
         if i < 0:
             i = max(i + n, 0)
         _link(self, child, min(i, n))
+        if snap is not None:
+            events.after(snap)
         return child
 
     def remove(self, child: N) -> N:
@@ -519,8 +635,11 @@ class BaseNode:
                 f"{_describe(child)} is not a child of {self!r}, so it cannot be removed; "
                 "use child.detach() to detach a node from whatever parent it has"
             )
+        snap = _watch(self, [child])
         _unlink(child)
         _storage.set_parent_ref(child, DETACHED)
+        if snap is not None:
+            events.after(snap)
         return child
 
     def clear(self) -> None:
@@ -535,9 +654,13 @@ class BaseNode:
 
         Complexity: O(k).
         """
-        for c in _storage.snapshot(self._children):
+        kids = _storage.snapshot(self._children)
+        snap = _watch(self, list(kids))
+        for c in kids:
             _storage.set_parent_ref(c, DETACHED)
         self._children = None
+        if snap is not None:
+            events.after(snap)
 
     def detach(self) -> Self:
         """Detach this node from its parent; it becomes a root. No-op on a root.
@@ -559,8 +682,11 @@ class BaseNode:
         ref = self._parent_ref
         if ref is not None:
             if ref() is not None:
+                snap = _watch(None, [self])
                 _unlink(self)
                 _storage.set_parent_ref(self, DETACHED)
+                if snap is not None:
+                    events.after(snap)
             elif ref is not DETACHED:
                 _storage.set_parent_ref(self, DETACHED)
         return self
@@ -622,12 +748,15 @@ class BaseNode:
             )
         if other is self:
             return self
-        _check_loop(parent, other)
+        _validate(parent, [other])
+        snap = _watch(parent, [self, other])
         _unlink(other)
         i = _storage.logical_index(parent._children, self)
         _unlink(self)
         _storage.set_parent_ref(self, DETACHED)
         _link(parent, other, i)
+        if snap is not None:
+            events.after(snap)
         return self
 
     def insert_before(self, *nodes: BaseNode) -> None:
@@ -700,6 +829,7 @@ class BaseNode:
                 if id(s) not in moving:
                     viable = s
                     break
+        snap = _watch(parent, new)
         for c in new:
             _unlink(c)
         kids = parent._children
@@ -710,6 +840,8 @@ class BaseNode:
         for c in new:
             _link(parent, c, pos)
             pos += 1
+        if snap is not None:
+            events.after(snap)
 
     def sort_children(
         self, key: Callable[[Self], Any] | None = None, reverse: bool = False
@@ -729,7 +861,10 @@ class BaseNode:
         """
         kids = list(_storage.live(self._children))
         kids.sort(key=key, reverse=reverse)
+        snap = _watch(self, kids)
         _storage.store(self, kids)
+        if snap is not None:
+            events.after(snap)
 
     # ------------------------------------------------------ navigation --
 
@@ -1159,6 +1294,29 @@ def _validate(parent: BaseNode, nodes: list[BaseNode]) -> None:
                 chain = {id(a) for a in _inclusive_ancestors(parent)}
             if cid in chain:
                 _check_loop(parent, c)
+    if parent._vetoes:
+        for c in nodes:
+            if c.parent is not parent:
+                parent.validate_child(c)
+
+
+def _watch(parent: BaseNode | None, nodes: list[BaseNode]) -> events.Before | None:
+    """Where ``nodes`` are now, if a hook or an observer will want to know; else ``None``.
+
+    The usual answer, with no subscription anywhere and no hooked class
+    involved, is ``None`` after a few class-attribute tests.
+    """
+    if parent is not None and parent._slow_path:
+        return events.before(nodes)
+    for c in nodes:
+        if c._slow_path:
+            return events.before(nodes)
+        ref = c._parent_ref
+        if ref is not None:
+            p = ref()
+            if p is not None and p._slow_path:
+                return events.before(nodes)
+    return None
 
 
 def _unlink(child: BaseNode) -> None:
