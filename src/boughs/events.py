@@ -34,6 +34,7 @@ from __future__ import annotations
 import itertools
 import sys
 import threading
+import traceback
 import types
 import weakref
 from collections import deque
@@ -261,8 +262,19 @@ def _safely(hook: Callable[[Any], object], arg: object) -> None:
     try:
         hook(arg)
     except Exception as exc:  # the change is complete; report, don't pretend it failed
-        args = (type(exc), exc, exc.__traceback__, f"boughs: {hook!r} raised", hook)
-        sys.unraisablehook(sys.UnraisableHookArgs(args))  # type: ignore[misc, call-arg]
+        message = f"Exception ignored in boughs hook or observer {hook!r}"
+        if sys.unraisablehook is sys.__unraisablehook__:  # it only takes its own record type
+            print(message, file=sys.stderr)
+            traceback.print_exception(exc, file=sys.stderr)
+            return
+        report = types.SimpleNamespace(
+            exc_type=type(exc),
+            exc_value=exc,
+            exc_traceback=exc.__traceback__,
+            err_msg=message,
+            object=hook,
+        )
+        sys.unraisablehook(report)
 
 
 def _interested(parent: BaseNode | None, found: dict[int, Subscription]) -> None:
