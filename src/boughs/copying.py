@@ -7,7 +7,8 @@
 * `pickle` saves a subtree as one flat list of nodes plus an array of parent
   positions, so neither saving nor loading recurses along the tree's depth;
   node identity is kept within one pickle, and the parent of the pickled
-  node is not saved.
+  node is not saved. A weak reference to a node outside the subtrees being
+  pickled is saved as a collected one, never by saving that node's tree.
 * `same_shape` compares two subtrees position by position.
 
 The cyclic garbage collector is paused while a copy or an unpickled tree is
@@ -23,7 +24,7 @@ import sys
 import threading
 import weakref
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -245,6 +246,22 @@ def _marked() -> set[int]:
     return marked
 
 
+def _inside() -> list[Container[int]]:
+    """The node ids of each subtree being pickled right now (nested pickles stack up)."""
+    inside: list[Container[int]] | None = getattr(_local, "inside", None)
+    if inside is None:
+        inside = _local.inside = []
+    return inside
+
+
+def _leave(ids: Container[int]) -> None:
+    inside = _inside()
+    for i in range(len(inside) - 1, -1, -1):
+        if inside[i] is ids:
+            del inside[i]
+            return
+
+
 class _WeakBox:
     """A picklable stand-in for a weak reference found among a node's attributes."""
 
@@ -263,11 +280,28 @@ def _unbox_weak(target: object) -> weakref.ref[Any]:
     return weakref.ref(target)
 
 
+def _weak_box(ref: weakref.ref[Any]) -> _WeakBox:
+    """Box a weak reference; one to a node outside the pickled subtrees is saved dead.
+
+    Saving such a node would drag its whole tree into the pickle (often the
+    tree the pickled subtree came from, which would then come back as the
+    collected parent of the subtree); a weak reference never owned it anyway.
+    """
+    from boughs.node import BaseNode
+
+    target = ref()
+    if isinstance(target, BaseNode):
+        key = id(target)
+        if not any(key in ids for ids in _inside()):
+            target = None
+    return _WeakBox(target)
+
+
 def _box(values: dict[str, Any] | None) -> dict[str, Any] | None:
     if not values:
         return values
     if any(type(v) is weakref.ref for v in values.values()):
-        return {k: (_WeakBox(v()) if type(v) is weakref.ref else v) for k, v in values.items()}
+        return {k: (_weak_box(v) if type(v) is weakref.ref else v) for k, v in values.items()}
     return values
 
 
@@ -281,29 +315,35 @@ def _user_state(node: BaseNode) -> Any:
 
 
 class _Descendants:
-    """Pickles as a plain list of nodes, marking each just before it is saved."""
+    """Pickles as a plain list: the descendants, marking each just before it is
+    saved, then the top node's own state, all while the subtree counts as inside."""
 
-    __slots__ = ("nodes",)
+    __slots__ = ("ids", "nodes", "top")
 
-    def __init__(self, nodes: list[BaseNode]) -> None:
+    def __init__(self, top: BaseNode, nodes: list[BaseNode], ids: Container[int]) -> None:
+        self.top = top
         self.nodes = nodes
+        self.ids = ids
 
     def __reduce__(self) -> Any:
-        return (list, (), None, _marking(self.nodes))
+        return (list, (), None, _marking(self.top, self.nodes, self.ids))
 
 
-def _marking(nodes: list[BaseNode]) -> Iterator[BaseNode]:
+def _marking(top: BaseNode, nodes: list[BaseNode], ids: Container[int]) -> Iterator[Any]:
     marked = _marked()
     pending: list[int] = []
+    _inside().append(ids)
     try:
         for n in nodes:
             key = id(n)
             marked.add(key)
             pending.append(key)
             yield n
+        yield _user_state(top)
     finally:
         for key in pending:
             marked.discard(key)
+        _leave(ids)
 
 
 def new_node(cls: type[N]) -> N:
@@ -319,16 +359,24 @@ def reduce_node(node: BaseNode) -> Any:
         marked.discard(key)
         return (new_node, (type(node),), _user_state(node))
     if node._children is None:
-        return (new_node, (type(node),), _user_state(node))
+        ids = (key,)
+        _inside().append(ids)
+        try:
+            return (new_node, (type(node),), _user_state(node))
+        finally:
+            _leave(ids)
     nodes = list(preorder(node))
     position = {id(n): i for i, n in enumerate(nodes)}
     parents = array("q", [position[id(n.parent)] for n in nodes[1:]])
-    state = (_user_state(node), _Descendants(nodes[1:]), parents.tobytes())
+    state = (_Descendants(node, nodes[1:], position), parents.tobytes())
     return (new_node, (type(node),), state, None, None, _set_tree_state)
 
 
 def _set_tree_state(top: BaseNode, state: Any) -> None:
-    user_state, descendants, raw_parents = state
+    saved, raw_parents = state
+    if not saved:
+        raise ValueError("corrupt boughs pickle: the node list is empty")
+    descendants, user_state = saved[:-1], saved[-1]
     if user_state is not None:
         top.__setstate__(user_state)
     parents = array("q")
