@@ -52,6 +52,16 @@ def _describe(obj: object) -> str:
         return f"<{type(obj).__qualname__} object at {id(obj):#x}>"
 
 
+def _describe_value(obj: object) -> str:
+    """Like `_describe`, but a node is shown by its label, so reprs never chain."""
+    if isinstance(obj, BaseNode):
+        try:
+            return f"<{type(obj).__qualname__} {_repr.repr(obj.tree_label())}>"
+        except Exception:
+            return f"<{type(obj).__qualname__} object at {id(obj):#x}>"
+    return _describe(obj)
+
+
 class ChildrenView(Sequence[N]):
     """A read-only, live view of a node's children.
 
@@ -1188,7 +1198,7 @@ class Node(BaseNode):
                 if i == 3:
                     parts.append("...")
                     break
-                parts.append(f"{k}={_describe(v)}")
+                parts.append(f"{k}={_describe_value(v)}")
         return f"{type(self).__qualname__}({', '.join(parts)})"
 
 
