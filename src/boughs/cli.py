@@ -9,7 +9,7 @@
 Problems with the input (a missing file, bad JSON ...) print one line on
 standard error and exit with status 2, without a traceback.
 
-Example:
+Examples:
     >>> from boughs.cli import main
     >>> main(["show", "no-such-file.json"])  # doctest: +SKIP
     boughs: error: cannot read 'no-such-file.json': No such file or directory
@@ -83,7 +83,7 @@ class JsonNode(Node):
     """A node read from JSON: a name (a key, an index or a ``"name"`` field),
     an optional scalar ``value``, and the ``extra`` fields of a named object.
 
-    Example:
+    Examples:
         >>> from boughs import render_text
         >>> print(render_text(load_json_tree('{"a": [1, {"b": null}]}', "doc")))
         doc

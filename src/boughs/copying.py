@@ -407,7 +407,7 @@ def same_shape(a: BaseNode, b: BaseNode, *, key: Callable[[Any], Any] | None = N
     With ``key``, the nodes at each position must also have equal
     ``key(node)``. Identity never matters: compare a tree with its copy.
 
-    Example:
+    Examples:
         >>> from boughs import Node
         >>> a = Node("r", children=[Node("x")])
         >>> same_shape(a, a.copy()), same_shape(a, Node("r"))

@@ -103,7 +103,7 @@ def _update_switch() -> None:
 class Subscription:
     """A live observer registration; `cancel` it or use it as a context manager.
 
-    Example:
+    Examples:
         >>> from boughs import Node
         >>> root, seen = Node("root"), []
         >>> with root.observe(seen.append, weak=False):

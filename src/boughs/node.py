@@ -70,7 +70,7 @@ class ChildrenView(Sequence[N]):
     starts, so ``for c in node.children: c.detach()`` is safe. Assign
     ``node.children = [...]`` to replace them all.
 
-    Example:
+    Examples:
         >>> from boughs import Node
         >>> root = Node("root", children=[Node("a"), Node("b")])
         >>> len(root.children), root.children[-1].name
@@ -167,7 +167,7 @@ class BaseNode:
         parent: a node to append this one to.
         children: nodes to adopt, in order (moved from wherever they are).
 
-    Example:
+    Examples:
         >>> class Named(BaseNode):
         ...     __slots__ = ("name",)
         ...     def __init__(self, name: str, **kw) -> None:
@@ -243,7 +243,7 @@ class BaseNode:
         to this one (not for reorders among its current children), so a veto
         leaves the tree untouched. The default accepts everything.
 
-        Example:
+        Examples:
             >>> from boughs import Node
             >>> class List(Node):
             ...     def validate_child(self, child):
@@ -293,7 +293,7 @@ class BaseNode:
         Returns:
             a `Subscription`; ``cancel()`` it, or use it in a ``with`` block.
 
-        Example:
+        Examples:
             >>> from boughs import Node
             >>> root, seen = Node("root"), []
             >>> sub = root.observe(seen.append, weak=False)
@@ -317,7 +317,7 @@ class BaseNode:
         The label of a parent is recorded when it adopts its first child, so
         that an orphan can later say which parent was collected.
 
-        Example:
+        Examples:
             >>> BaseNode().tree_label()
             'BaseNode'
 
@@ -330,7 +330,7 @@ class BaseNode:
 
         The default is `tree_label` as literal text (never parsed as markup).
 
-        Example:
+        Examples:
             >>> from rich.text import Text
             >>> from boughs import Node, render_text
             >>> class Tag(Node):
@@ -377,7 +377,7 @@ class BaseNode:
         the current parent changes nothing); assigning ``None`` or deleting
         the attribute detaches it.
 
-        Example:
+        Examples:
             >>> from boughs import Node
             >>> a, b = Node("a"), Node("b")
             >>> b.parent = a
@@ -414,7 +414,7 @@ class BaseNode:
 
         Reset by any new attach and by `detach`.
 
-        Example:
+        Examples:
             >>> from boughs import Node
             >>> leaf = Node("tmp").append(Node("leaf"))  # nothing holds "tmp"
             >>> leaf.parent is None, leaf.parent_collected
@@ -431,7 +431,7 @@ class BaseNode:
 
         It is the label the parent had when it adopted its first child.
 
-        Example:
+        Examples:
             >>> from boughs import Node
             >>> Node("body").append(Node("p")).collected_parent_label
             'body'
@@ -463,7 +463,7 @@ class BaseNode:
         Assigning an iterable replaces all children at once (atomically):
         old children that are not kept are detached, new ones are moved here.
 
-        Example:
+        Examples:
             >>> from boughs import Node
             >>> root = Node("root")
             >>> root.children = [Node("a"), Node("b")]
@@ -513,7 +513,7 @@ class BaseNode:
             TypeError: ``child`` is not a node.
             LoopError: ``child`` is this node or one of its ancestors.
 
-        Example:
+        Examples:
             >>> from boughs import Node
             >>> root = Node("root")
             >>> root.append(Node("a")).name
@@ -572,7 +572,7 @@ class BaseNode:
             ValueError: a node appears twice.
             LoopError: a node is this node or one of its ancestors.
 
-        Example:
+        Examples:
             >>> from boughs import Node
             >>> root = Node("root")
             >>> root.extend([Node("a"), Node("b")])
@@ -600,7 +600,7 @@ class BaseNode:
         Returns:
             ``child``.
 
-        Example:
+        Examples:
             >>> from boughs import Node
             >>> root = Node("root", children=[Node("a"), Node("b")])
             >>> _ = root.insert(0, Node("z"))
@@ -632,7 +632,7 @@ class BaseNode:
         Raises:
             NotAChildError: ``child`` is not a child of this node.
 
-        Example:
+        Examples:
             >>> from boughs import Node
             >>> root = Node("root", children=[Node("a")])
             >>> root.remove(root.children[0]).name
@@ -655,7 +655,7 @@ class BaseNode:
     def clear(self) -> None:
         """Detach every child.
 
-        Example:
+        Examples:
             >>> from boughs import Node
             >>> root = Node("root", children=[Node("a"), Node("b")])
             >>> root.clear()
@@ -680,7 +680,7 @@ class BaseNode:
         Returns:
             this node.
 
-        Example:
+        Examples:
             >>> from boughs import Node
             >>> root = Node("root", children=[Node("a")])
             >>> a = root.children[0].detach()
@@ -707,7 +707,7 @@ class BaseNode:
         Returns:
             this node.
 
-        Example:
+        Examples:
             >>> from boughs import Node
             >>> a, b = Node("a"), Node("b")
             >>> b.move_to(a).parent is a
@@ -739,7 +739,7 @@ class BaseNode:
             TreeError: this node has no parent.
             LoopError: ``other`` is this node's parent or one of its ancestors.
 
-        Example:
+        Examples:
             >>> from boughs import Node
             >>> root = Node("root", children=[Node("old")])
             >>> _ = root.children[0].replace_with(Node("new"))
@@ -780,7 +780,7 @@ class BaseNode:
             ValueError: a node appears twice.
             LoopError: a node is the parent or one of its ancestors.
 
-        Example:
+        Examples:
             >>> from boughs import Node
             >>> root = Node("root", children=[Node("b")])
             >>> root.children[0].insert_before(Node("a"))
@@ -802,7 +802,7 @@ class BaseNode:
             ValueError: a node appears twice.
             LoopError: a node is the parent or one of its ancestors.
 
-        Example:
+        Examples:
             >>> from boughs import Node
             >>> root = Node("root", children=[Node("a")])
             >>> root.children[0].insert_after(Node("b"), Node("c"))
@@ -860,7 +860,7 @@ class BaseNode:
 
         A ``key`` or comparison that raises leaves the order unchanged.
 
-        Example:
+        Examples:
             >>> from boughs import Node
             >>> root = Node("root", children=[Node("b"), Node("a")])
             >>> root.sort_children(key=lambda n: n.name)
@@ -973,7 +973,7 @@ class BaseNode:
     def ancestors(self) -> Iterator[BaseNode]:
         """Yield the ancestors, nearest first (not this node).
 
-        Example:
+        Examples:
             >>> from boughs import Node
             >>> leaf = Node("leaf", parent=Node("mid", parent=(root := Node("root"))))
             >>> [a.name for a in leaf.ancestors()]
@@ -1038,7 +1038,7 @@ class BaseNode:
         changed during the walk: every node present and unmoved throughout is
         yielded exactly once.
 
-        Example:
+        Examples:
             >>> from boughs import Node
             >>> root = Node("r", children=[Node("a", children=[Node("b")]), Node("c")])
             >>> [n.name for n in root.walk()]
@@ -1066,7 +1066,7 @@ class BaseNode:
         keyword equals the node's attribute of that name (nodes compare by
         identity; a missing attribute is no match).
 
-        Example:
+        Examples:
             >>> from boughs import Node
             >>> root = Node("root", children=[Node("a", size=3)])
             >>> root.find(size=3).name
@@ -1095,7 +1095,7 @@ class BaseNode:
         Raises:
             ResolveError: a segment matches nothing (the message names it).
 
-        Example:
+        Examples:
             >>> from boughs import Node
             >>> root = Node("root", children=[Node("a", children=[Node("b")])])
             >>> root.resolve("a/b").name, root.resolve("/root/a/..").name
@@ -1112,7 +1112,7 @@ class BaseNode:
 
         References between nodes of the subtree point to the copies.
 
-        Example:
+        Examples:
             >>> from boughs import Node
             >>> root = Node("root", children=[Node("a")])
             >>> twin = root.children[0].copy()
@@ -1146,7 +1146,7 @@ class Node(BaseNode):
         **attrs: any other attributes; names that would shadow the node API
             (``depth``, ``walk`` ...) raise `TypeError`.
 
-    Example:
+    Examples:
         >>> root = Node("root")
         >>> a = Node("a", parent=root, colour="red")
         >>> a.colour, a.parent.name

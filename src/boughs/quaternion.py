@@ -153,7 +153,7 @@ class Quaternion:
     ``q`` and ``-q`` are the same rotation but different values: use
     `angle_to` to compare rotations. Iterating gives ``w, x, y, z``.
 
-    Example:
+    Examples:
         >>> q = Quaternion.from_axis_angle((0, 0, 1), math.pi / 2)
         >>> [round(c, 12) for c in q.rotate((1.0, 0.0, 0.0))]
         [0.0, 1.0, 0.0]
@@ -191,7 +191,7 @@ class Quaternion:
     def identity(cls) -> Quaternion:
         """The rotation that changes nothing, ``(1, 0, 0, 0)``.
 
-        Example:
+        Examples:
             >>> Quaternion.identity()
             Quaternion(w=1, x=0, y=0, z=0)
 
@@ -206,7 +206,7 @@ class Quaternion:
         Right-handed: looking from the tip of ``axis`` towards the origin, the
         rotation is counter-clockwise. ``axis`` need not have unit length.
 
-        Example:
+        Examples:
             >>> Quaternion.from_axis_angle((0, 0, 2), math.pi / 2)
             Quaternion(w=0.707107, x=0, y=0, z=0.707107)
 
@@ -235,7 +235,7 @@ class Quaternion:
         Equivalently, extrinsic rotations about the fixed axes in reverse
         order (z first). Each angle belongs to its axis whatever the order.
 
-        Example:
+        Examples:
             >>> q = Quaternion.from_euler(math.pi / 2, 0.0, math.pi / 2)
             >>> [round(c, 12) for c in q.rotate((1.0, 0.0, 0.0))]
             [0.0, 0.0, 1.0]
@@ -268,7 +268,7 @@ class Quaternion:
 
         Uses Shepperd's method, which stays accurate for every angle.
 
-        Example:
+        Examples:
             >>> Quaternion.from_matrix(((0, -1, 0), (1, 0, 0), (0, 0, 1)))
             Quaternion(w=0.707107, x=0, y=0, z=0.707107)
 
@@ -324,7 +324,7 @@ class Quaternion:
     def norm(self) -> float:
         """The length ``sqrt(w² + x² + y² + z²)``; 1 for a rotation.
 
-        Example:
+        Examples:
             >>> Quaternion(0, 3, 0, 4).norm()
             5.0
 
@@ -344,7 +344,7 @@ class Quaternion:
     def normalized(self) -> Quaternion:
         """This quaternion scaled to length 1 (the same rotation).
 
-        Example:
+        Examples:
             >>> Quaternion(2, 0, 0, 0).normalized()
             Quaternion(w=1, x=0, y=0, z=0)
 
@@ -361,7 +361,7 @@ class Quaternion:
     def conjugate(self) -> Quaternion:
         """``(w, -x, -y, -z)``: the inverse rotation of a unit quaternion.
 
-        Example:
+        Examples:
             >>> Quaternion(1, 2, 3, 4).conjugate()
             Quaternion(w=1, x=-2, y=-3, z=-4)
 
@@ -372,7 +372,7 @@ class Quaternion:
     def inverse(self) -> Quaternion:
         """The multiplicative inverse, ``conjugate() / norm()²``.
 
-        Example:
+        Examples:
             >>> Quaternion(0, 0, 2, 0).inverse()
             Quaternion(w=0, x=0, y=-0.5, z=0)
 
@@ -387,7 +387,7 @@ class Quaternion:
     def __mul__(self, other: Quaternion) -> Quaternion:
         """The Hamilton product ``self * other``: rotate by ``other``, then ``self``.
 
-        Example:
+        Examples:
             >>> quarter_x = Quaternion.from_axis_angle((1, 0, 0), math.pi / 2)
             >>> quarter_z = Quaternion.from_axis_angle((0, 0, 1), math.pi / 2)
             >>> [round(c, 12) for c in (quarter_x * quarter_z).rotate((1.0, 0.0, 0.0))]
@@ -413,7 +413,7 @@ class Quaternion:
     def rotate(self, vector: Sequence[float]) -> Vec3:
         """The vector rotated by this quaternion (normalised first if needed).
 
-        Example:
+        Examples:
             >>> q = Quaternion.from_axis_angle((1, 0, 0), math.pi / 2)
             >>> [round(c, 12) for c in q.rotate((0.0, 1.0, 0.0))]
             [0.0, 0.0, 1.0]
@@ -437,7 +437,7 @@ class Quaternion:
     def to_matrix(self) -> Matrix3:
         """The 3x3 row-major rotation matrix (normalised first if needed).
 
-        Example:
+        Examples:
             >>> Quaternion(0, 1, 0, 0).to_matrix()  # a half-turn about x
             ((1.0, 0.0, 0.0), (0.0, -1.0, 0.0), (0.0, 0.0, -1.0))
 
@@ -454,7 +454,7 @@ class Quaternion:
 
         The identity gives the axis ``(1, 0, 0)`` and angle 0.
 
-        Example:
+        Examples:
             >>> axis, angle = Quaternion.from_axis_angle((0, 0, 3), 1.0).to_axis_angle()
             >>> axis, round(angle, 12)
             ((0.0, 0.0, 1.0), 1.0)
@@ -476,7 +476,7 @@ class Quaternion:
 
         Zero when both are the same rotation, including ``q`` and ``-q``.
 
-        Example:
+        Examples:
             >>> q = Quaternion.from_axis_angle((0, 1, 0), 0.25)
             >>> round(q.angle_to(-q), 12), round(Quaternion().angle_to(q), 12)
             (0.0, 0.25)
@@ -492,7 +492,7 @@ class Quaternion:
     def isclose(self, other: Quaternion, *, rel_tol: float = 1e-9, abs_tol: float = 1e-9) -> bool:
         """Whether all four components are close (`math.isclose`); ``-q`` is not close to ``q``.
 
-        Example:
+        Examples:
             >>> Quaternion(1, 0, 0, 1e-12).isclose(Quaternion())
             True
 

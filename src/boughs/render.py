@@ -38,7 +38,7 @@ Options shared by all three functions:
 * ``highlight``: a predicate ``highlight(node) -> bool``, a node, or an
   iterable of nodes; those nodes are drawn in bold reverse video.
 
-Example:
+Examples:
     >>> from boughs import Node, render_text
     >>> root = Node("html", children=[Node("head"), Node("body", children=[Node("p")])])
     >>> print(render_text(root))
@@ -439,7 +439,7 @@ class RenderedForest(JupyterMixin):
     def to_text(self, width: int = 80) -> str:
         """The picture as plain text, without colour codes; see `render_text`.
 
-        Example:
+        Examples:
             >>> from boughs import Node, render_forest
             >>> b = Node("b", parent=Node("x")).detach()
             >>> print(render_forest([Node("a"), b]).to_text())
@@ -495,7 +495,7 @@ def render(
         ValueError: an unknown ``guide`` or a negative limit (``max_nodes < 1``).
         TypeError: ``node`` is not a node, or an option has the wrong type.
 
-    Example:
+    Examples:
         >>> from rich.console import Console
         >>> from boughs import Node, render
         >>> root = Node("root", children=[Node(f"n{i}") for i in range(5)])
@@ -536,7 +536,7 @@ def render_text(
     wrap at ``width`` cells, as they would in a terminal that wide. For a
     forest, use ``render_forest(...).to_text()``.
 
-    Example:
+    Examples:
         >>> from boughs import Node, render_text
         >>> chain = Node("a", children=[Node("b", children=[Node("c")])])
         >>> print(render_text(chain, max_depth=1, guide="double"))
@@ -580,7 +580,7 @@ def render_forest(
     Raises:
         TypeError: ``nodes`` is not an iterable of nodes.
 
-    Example:
+    Examples:
         >>> from boughs import Node, render_text, render_forest
         >>> keep = Node("tmp", children=[Node("p")]).children[0]  # "tmp" is collected
         >>> print(render_forest([Node("solo"), keep]).to_text())

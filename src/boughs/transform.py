@@ -142,7 +142,7 @@ class Transform:
     uniform scale stays uniform: ``scale=(1, -1, 1)`` comes back from its
     matrix as ``(-1, -1, -1)`` with a half-turn about y. Same matrix.
 
-    Example:
+    Examples:
         >>> t = Transform(translation=(1, 2, 3), scale=2)
         >>> t.apply_to_point((1, 1, 1)), t.apply_to_vector((1, 1, 1))
         ((3.0, 4.0, 5.0), (2.0, 2.0, 2.0))
@@ -189,7 +189,7 @@ class Transform:
     def identity(cls) -> Transform:
         """The transform that changes nothing.
 
-        Example:
+        Examples:
             >>> Transform.identity()
             Transform()
 
@@ -205,7 +205,7 @@ class Transform:
 
         three.js ``Matrix4.elements`` is column-major: transpose it first.
 
-        Example:
+        Examples:
             >>> Transform.from_matrix(((2, 0, 0, 1), (0, 2, 0, 0), (0, 0, 2, 0), (0, 0, 0, 1)))
             Transform(translation=(1, 0, 0), scale=(2, 2, 2))
 
@@ -260,7 +260,7 @@ class Transform:
     def rotation(self) -> Quaternion:
         """The unit rotation quaternion (decomposed from the matrix once, if needed).
 
-        Example:
+        Examples:
             >>> (Transform(rotation=(0, 0, 0, 1)) @ Transform(scale=3)).rotation
             Quaternion(w=0, x=0, y=0, z=1)
 
@@ -275,7 +275,7 @@ class Transform:
     def scale(self) -> Vec3:
         """``(x, y, z)`` scale factors (decomposed from the matrix once, if needed).
 
-        Example:
+        Examples:
             >>> (Transform(scale=2) @ Transform(scale=(1, 2, 3))).scale
             (2.0, 4.0, 6.0)
 
@@ -290,7 +290,7 @@ class Transform:
     def is_trs(self) -> bool:
         """Whether `rotation` and `scale` exist: no shear, no zero scale.
 
-        Example:
+        Examples:
             >>> spin = Transform(rotation=Quaternion.from_axis_angle((0, 0, 1), 0.5))
             >>> (Transform(scale=(1, 2, 1)) @ spin).is_trs
             False
@@ -307,7 +307,7 @@ class Transform:
     def matrix(self) -> Matrix4:
         """The 4x4 row-major matrix, as a tuple of row tuples (built once).
 
-        Example:
+        Examples:
             >>> Transform(translation=(1, 2, 3)).matrix[0]
             (1.0, 0.0, 0.0, 1.0)
 
@@ -328,7 +328,7 @@ class Transform:
     def __matmul__(self, other: Transform) -> Transform:
         """The composition ``self @ other``: apply ``other``, then ``self``.
 
-        Example:
+        Examples:
             >>> move = Transform(translation=(1, 0, 0))
             >>> (move @ Transform(scale=2)).apply_to_point((1, 1, 1))
             (3.0, 2.0, 2.0)
@@ -359,7 +359,7 @@ class Transform:
     def inverse(self) -> Transform:
         """The transform that undoes this one: ``t @ t.inverse() ≈ identity``.
 
-        Example:
+        Examples:
             >>> Transform(translation=(1, 2, 3), scale=2).inverse()
             Transform(translation=(-0.5, -1, -1.5), scale=(0.5, 0.5, 0.5))
 
@@ -393,7 +393,7 @@ class Transform:
     def apply_to_point(self, point: Sequence[float]) -> Vec3:
         """The point moved by the whole transform (scale, rotation, translation).
 
-        Example:
+        Examples:
             >>> Transform(translation=(0, 0, 5)).apply_to_point((1, 2, 3))
             (1.0, 2.0, 8.0)
 
@@ -417,7 +417,7 @@ class Transform:
         Not for surface normals under non-uniform scale: those need the
         inverse transpose.
 
-        Example:
+        Examples:
             >>> Transform(translation=(0, 0, 5), scale=2).apply_to_vector((1, 2, 3))
             (2.0, 4.0, 6.0)
 
@@ -438,7 +438,7 @@ class Transform:
     def isclose(self, other: Transform, *, rel_tol: float = 1e-9, abs_tol: float = 1e-9) -> bool:
         """Whether every matrix entry is close (`math.isclose`) to ``other``'s.
 
-        Example:
+        Examples:
             >>> spin = Transform(rotation=Quaternion.from_euler(0.1, 0.2, 0.3))
             >>> (spin @ spin.inverse()).isclose(Transform.identity())
             True
@@ -458,7 +458,7 @@ class Transform:
     def with_translation(self, translation: Sequence[float]) -> Transform:
         """A copy with another translation; works with shear too.
 
-        Example:
+        Examples:
             >>> Transform(scale=2).with_translation((1, 0, 0))
             Transform(translation=(1, 0, 0), scale=(2, 2, 2))
 
@@ -476,7 +476,7 @@ class Transform:
     def with_rotation(self, rotation: Quaternion | Sequence[float]) -> Transform:
         """A copy with another rotation, keeping translation and scale.
 
-        Example:
+        Examples:
             >>> Transform(scale=2).with_rotation((0, 1, 0, 0)).rotation
             Quaternion(w=0, x=1, y=0, z=0)
 
@@ -490,7 +490,7 @@ class Transform:
     def with_scale(self, scale: float | Sequence[float]) -> Transform:
         """A copy with another scale, keeping translation and rotation.
 
-        Example:
+        Examples:
             >>> Transform(translation=(1, 0, 0)).with_scale(3)
             Transform(translation=(1, 0, 0), scale=(3, 3, 3))
 
@@ -513,7 +513,7 @@ class Transform:
         gives back the rotation ``q`` exactly. Use it where an exact TRS is
         impossible, for instance to keep a world pose under such a parent.
 
-        Example:
+        Examples:
             >>> spin = Quaternion.from_axis_angle((0, 0, 1), 0.5)
             >>> nearest = (Transform(scale=(1, 2, 1)) @ Transform(rotation=spin)).without_shear()
             >>> nearest.is_trs, nearest.rotation.angle_to(spin) < 1e-12

@@ -299,7 +299,7 @@ def common_ancestor(*nodes: BaseNode) -> BaseNode | None:
 
     Returns ``None`` when the nodes are not all in one tree.
 
-    Example:
+    Examples:
         >>> from boughs import Node
         >>> root = Node("r", children=[Node("a", children=[Node("b")]), Node("c")])
         >>> b, c = root.children[0].children[0], root.children[1]

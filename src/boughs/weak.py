@@ -5,7 +5,7 @@ ownership chain. Held strongly it closes a reference cycle, which only the
 cyclic garbage collector can free; held weakly it lets reference counting
 free the owner the moment nothing else needs it.
 
-Example:
+Examples:
     >>> import weakref
     >>> class Owner:
     ...     pass
@@ -60,7 +60,7 @@ class WeakRef(Generic[T]):
         slot: the name of the slot (or dict key) that holds the reference;
             defaults to ``"_<attr>_ref"``.
 
-    Example:
+    Examples:
         >>> class Leaf:
         ...     __slots__ = ("__weakref__", "_owner_ref")
         ...     owner = WeakRef()
@@ -169,7 +169,7 @@ class WeakRef(Generic[T]):
             ``True`` iff a value was assigned (and not cleared) and that value
             has been garbage-collected.
 
-        Example:
+        Examples:
             >>> class Part:
             ...     owner = WeakRef()
             >>> Part.owner.collected(Part())
