@@ -126,6 +126,19 @@ def depth(node: BaseNode) -> int:
     return d
 
 
+def family_chain(node: BaseNode) -> set[int]:
+    """Ids of the families above ``node``: one per living ancestor. O(depth)."""
+    chain: set[int] = set()
+    f = node._parent_ref
+    while f is not None:
+        up = f.up
+        if up is DEAD:
+            break
+        chain.add(id(f))
+        f = up
+    return chain
+
+
 def is_ancestor(node: BaseNode, other: BaseNode) -> bool:
     """``True`` iff ``node`` is a strict ancestor of ``other``. O(depth of other)."""
     mine = own_family(node)

@@ -1286,24 +1286,38 @@ def _check_loop(parent: BaseNode, child: BaseNode) -> None:
 
 
 def _validate(parent: BaseNode, nodes: list[BaseNode]) -> None:
-    """Check that ``nodes`` may all become children of ``parent``; change nothing."""
-    seen: set[int] = set()
-    chain: set[int] | None = None
-    for c in nodes:
+    """Check that ``nodes`` may all become children of ``parent``; change nothing.
+
+    The loop check climbs ``parent``'s chain of shared families (no weak
+    reference is called): a node is an ancestor of ``parent`` exactly when its
+    own family lies on that chain.
+    """
+    if len(nodes) == 1:
+        c = nodes[0]
         if not isinstance(c, BaseNode):
             raise _not_a_node(parent, c, "adopt")
-        cid = id(c)
-        if cid in seen:
-            raise ValueError(
-                f"{c!r} appears more than once among the nodes given to {parent!r}; "
-                "pass each node once"
-            )
-        seen.add(cid)
-        if c._children is not None or c is parent:
-            if chain is None:
-                chain = {id(a) for a in _inclusive_ancestors(parent)}
-            if cid in chain:
+        if c is parent or (c._children is not None and _storage.is_ancestor(c, parent)):
+            _check_loop(parent, c)
+    else:
+        seen: set[int] = set()
+        chain: set[int] | None = None
+        for c in nodes:
+            if not isinstance(c, BaseNode):
+                raise _not_a_node(parent, c, "adopt")
+            cid = id(c)
+            if cid in seen:
+                raise ValueError(
+                    f"{c!r} appears more than once among the nodes given to {parent!r}; "
+                    "pass each node once"
+                )
+            seen.add(cid)
+            if c is parent:
                 _check_loop(parent, c)
+            if c._children is not None:
+                if chain is None:
+                    chain = _storage.family_chain(parent)
+                if id(_storage.own_family(c)) in chain:
+                    _check_loop(parent, c)
     if parent._vetoes:
         for c in nodes:
             if c.parent is not parent:
