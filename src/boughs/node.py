@@ -880,7 +880,16 @@ class BaseNode:
 
     @property
     def root(self) -> BaseNode:
-        """The topmost ancestor (this node for a root). Complexity: O(depth)."""
+        """The topmost ancestor (this node for a root).
+
+        Examples:
+            >>> from boughs import Node
+            >>> root = Node("r", children=[Node("a", children=[Node("b")])])
+            >>> root.children[0].children[0].root is root
+            True
+
+        Complexity: O(depth).
+        """
         node = self
         ref = node._parent_ref
         while ref is not None:
@@ -893,28 +902,70 @@ class BaseNode:
 
     @property
     def is_root(self) -> bool:
-        """``True`` iff this node has no (living) parent. Complexity: O(1)."""
+        """``True`` iff this node has no (living) parent.
+
+        Examples:
+            >>> from boughs import Node
+            >>> root = Node("r", children=[Node("a")])
+            >>> root.is_root, root.children[0].is_root
+            (True, False)
+
+        Complexity: O(1).
+        """
         ref = self._parent_ref
         return ref is None or ref() is None
 
     @property
     def is_leaf(self) -> bool:
-        """``True`` iff this node has no children. Complexity: O(1)."""
+        """``True`` iff this node has no children.
+
+        Examples:
+            >>> from boughs import Node
+            >>> root = Node("r", children=[Node("a")])
+            >>> root.is_leaf, root.children[0].is_leaf
+            (False, True)
+
+        Complexity: O(1).
+        """
         return self._children is None
 
     @property
     def depth(self) -> int:
-        """Number of ancestors (a root has depth 0). Complexity: O(depth)."""
+        """Number of living ancestors (a root has depth 0).
+
+        Examples:
+            >>> from boughs import Node
+            >>> root = Node("r", children=[Node("a", children=[Node("b")])])
+            >>> root.depth, root.children[0].children[0].depth
+            (0, 2)
+
+        Complexity: O(depth), climbing shared families without calling weak references.
+        """
         return _storage.depth(self)
 
     @property
     def height(self) -> int:
-        """Length of the longest downward path (a leaf has height 0). Complexity: O(n)."""
+        """Length of the longest downward path (a leaf has height 0).
+
+        Examples:
+            >>> from boughs import Node
+            >>> root = Node("r", children=[Node("a", children=[Node("b")]), Node("c")])
+            >>> root.height, root.children[1].height
+            (2, 0)
+
+        Complexity: O(n) for the n nodes of the subtree.
+        """
         return traversal.height(self)
 
     @property
     def index(self) -> int | None:
         """Position among the parent's children, ``None`` for a root.
+
+        Examples:
+            >>> from boughs import Node
+            >>> root = Node("r", children=[Node("a"), Node("b")])
+            >>> root.index, root.children[1].index
+            (None, 1)
 
         Complexity: O(1) amortised.
         """
@@ -928,7 +979,18 @@ class BaseNode:
 
     @property
     def path(self) -> tuple[BaseNode, ...]:
-        """The nodes from the root down to this node, inclusive. Complexity: O(depth)."""
+        """The nodes from the root down to this node, inclusive.
+
+        Holding the tuple keeps every ancestor alive (the NodePath idea).
+
+        Examples:
+            >>> from boughs import Node
+            >>> root = Node("r", children=[Node("a", children=[Node("b")])])
+            >>> [n.name for n in root.children[0].children[0].path]
+            ['r', 'a', 'b']
+
+        Complexity: O(depth).
+        """
         chain = _inclusive_ancestors(self)
         chain.reverse()
         return tuple(chain)
@@ -937,7 +999,13 @@ class BaseNode:
     def siblings(self) -> tuple[BaseNode, ...]:
         """The other children of the parent, in order (``()`` for a root).
 
-        Complexity: O(k).
+        Examples:
+            >>> from boughs import Node
+            >>> root = Node("r", children=[Node("a"), Node("b"), Node("c")])
+            >>> [n.name for n in root.children[1].siblings]
+            ['a', 'c']
+
+        Complexity: O(k) for k siblings.
         """
         p = self.parent
         if p is None:
@@ -946,19 +1014,45 @@ class BaseNode:
 
     @property
     def next_sibling(self) -> BaseNode | None:
-        """The sibling just after this node, or ``None``. Complexity: O(1) amortised."""
+        """The sibling just after this node, or ``None``.
+
+        Examples:
+            >>> from boughs import Node
+            >>> root = Node("r", children=[Node("a"), Node("b")])
+            >>> root.children[0].next_sibling.name, root.children[1].next_sibling
+            ('b', None)
+
+        Complexity: O(1) amortised.
+        """
         p = self.parent
         return None if p is None else _storage.next_live(p._children, self)
 
     @property
     def previous_sibling(self) -> BaseNode | None:
-        """The sibling just before this node, or ``None``. Complexity: O(1) amortised."""
+        """The sibling just before this node, or ``None``.
+
+        Examples:
+            >>> from boughs import Node
+            >>> root = Node("r", children=[Node("a"), Node("b")])
+            >>> root.children[1].previous_sibling.name, root.children[0].previous_sibling
+            ('a', None)
+
+        Complexity: O(1) amortised.
+        """
         p = self.parent
         return None if p is None else _storage.previous_live(p._children, self)
 
     @property
     def first_child(self) -> Self | None:
-        """The first child, or ``None``. Complexity: O(1)."""
+        """The first child, or ``None``.
+
+        Examples:
+            >>> from boughs import Node
+            >>> Node("r", children=[Node("a"), Node("b")]).first_child.name
+            'a'
+
+        Complexity: O(1).
+        """
         kids = self._children
         if kids is None:
             return None
@@ -966,7 +1060,15 @@ class BaseNode:
 
     @property
     def last_child(self) -> Self | None:
-        """The last child, or ``None``. Complexity: O(1)."""
+        """The last child, or ``None``.
+
+        Examples:
+            >>> from boughs import Node
+            >>> Node("r", children=[Node("a"), Node("b")]).last_child.name
+            'b'
+
+        Complexity: O(1).
+        """
         kids = self._children
         return None if kids is None else kids[-1]
 
@@ -990,7 +1092,16 @@ class BaseNode:
             ref = p._parent_ref
 
     def descendants(self) -> Iterator[Self]:
-        """Yield the descendants in pre-order (not this node). Complexity: O(1) per step."""
+        """Yield the descendants in pre-order (not this node).
+
+        Examples:
+            >>> from boughs import Node
+            >>> root = Node("r", children=[Node("a", children=[Node("b")]), Node("c")])
+            >>> [n.name for n in root.descendants()]
+            ['a', 'b', 'c']
+
+        Complexity: O(1) per step.
+        """
         it = traversal.preorder(self)
         next(it)
         return it
@@ -998,18 +1109,42 @@ class BaseNode:
     def leaves(self) -> Iterator[Self]:
         """Yield the leaves of this subtree in pre-order (a leaf yields itself).
 
+        Examples:
+            >>> from boughs import Node
+            >>> root = Node("r", children=[Node("a", children=[Node("b")]), Node("c")])
+            >>> [n.name for n in root.leaves()]
+            ['b', 'c']
+
         Complexity: O(n) for the whole iteration.
         """
         return traversal.leaves(self)
 
     def is_ancestor_of(self, other: BaseNode) -> bool:
-        """``True`` iff this node is a strict ancestor of ``other``. Complexity: O(depth)."""
+        """``True`` iff this node is a strict ancestor of ``other``.
+
+        Examples:
+            >>> from boughs import Node
+            >>> root = Node("r", children=[Node("a")])
+            >>> root.is_ancestor_of(root.children[0]), root.is_ancestor_of(root)
+            (True, False)
+
+        Complexity: O(depth of ``other``).
+        """
         if not isinstance(other, BaseNode):
             raise _not_a_node(self, other, "is_ancestor_of")
         return other is not self and self._children is not None and _is_ancestor(self, other)
 
     def is_descendant_of(self, other: BaseNode) -> bool:
-        """``True`` iff this node is a strict descendant of ``other``. Complexity: O(depth)."""
+        """``True`` iff this node is a strict descendant of ``other``.
+
+        Examples:
+            >>> from boughs import Node
+            >>> root = Node("r", children=[Node("a")])
+            >>> root.children[0].is_descendant_of(root)
+            True
+
+        Complexity: O(depth).
+        """
         if not isinstance(other, BaseNode):
             raise _not_a_node(self, other, "is_descendant_of")
         return other.is_ancestor_of(self)
@@ -1055,6 +1190,12 @@ class BaseNode:
     def levels(self) -> Iterator[tuple[Self, ...]]:
         """Yield one tuple of nodes per depth, starting with ``(self,)``.
 
+        Examples:
+            >>> from boughs import Node
+            >>> root = Node("r", children=[Node("a", children=[Node("b")]), Node("c")])
+            >>> [[n.name for n in level] for level in root.levels()]
+            [['r'], ['a', 'c'], ['b']]
+
         Complexity: O(n) for the whole iteration.
         """
         return traversal.levels(self)
@@ -1081,7 +1222,16 @@ class BaseNode:
     def find_all(
         self, predicate: Callable[[Self], object] | None = None, **attrs: Any
     ) -> list[Self]:
-        """Every match of `find`, in pre-order. Complexity: O(n)."""
+        """Every match of `find`, in pre-order, as a list.
+
+        Examples:
+            >>> from boughs import Node
+            >>> root = Node("r", children=[Node("a", kind="x"), Node("b", kind="x")])
+            >>> [n.name for n in root.find_all(kind="x")]
+            ['a', 'b']
+
+        Complexity: O(n).
+        """
         return list(traversal.find_iter(self, predicate, attrs))
 
     def resolve(self, path: str) -> BaseNode:
@@ -1124,9 +1274,25 @@ class BaseNode:
         return copying.deep_copy(self, {})
 
     def __copy__(self) -> Self:
+        """``copy.copy(node)``: a detached, childless copy sharing attribute values.
+
+        Examples:
+            >>> import copy
+            >>> from boughs import Node
+            >>> a = Node("a", children=[Node("b")], tags=["x"])
+            >>> twin = copy.copy(a)
+            >>> twin.name, twin.is_leaf, twin.tags is a.tags
+            ('a', True, True)
+
+        Complexity: O(number of attributes).
+        """
         return copying.shallow_copy(self)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Self:
+        """``copy.deepcopy(node)``: the same as `copy`, sharing ``memo`` with the caller.
+
+        Complexity: O(n) plus the cost of copying attribute values.
+        """
         return copying.deep_copy(self, memo)
 
     def __reduce_ex__(self, protocol: Any) -> Any:
