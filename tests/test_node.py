@@ -1374,6 +1374,56 @@ def test_collected_with_gc_disabled() -> None:
             gc.enable()
 
 
+def test_loop_checks_after_the_root_is_collected() -> None:
+    root = build(("root", [("a", [("b", ["c"])])]))
+    a = root.children[0]
+    b = a.children[0]
+    c = b.children[0]
+    del root
+    assert a.parent_collected
+    assert c.depth == 2
+    assert a.is_ancestor_of(c)
+    before = state(a)
+    with pytest.raises(LoopError):
+        c.append(a)
+    with pytest.raises(LoopError):
+        b.insert(0, a)
+    with pytest.raises(LoopError):
+        c.replace_with(a)
+    assert state(a) == before
+    top = Node("top")
+    top.append(a)
+    assert c.depth == 3
+    assert top.is_ancestor_of(c)
+    with pytest.raises(LoopError):
+        c.append(top)
+    a.detach()
+    assert c.depth == 2
+    assert not top.is_ancestor_of(c)
+    c.append(top)  # no loop any more
+    assert top.depth == 3
+    check(a)
+
+
+def test_loop_checks_through_wide_families_with_holes() -> None:
+    root = Node("root", children=[Node(str(i)) for i in range(30)])
+    mid = root.children[17]
+    deep = mid.append(Node("m", children=[Node(str(i)) for i in range(12)]))
+    leaf = deep.children[9]
+    for c in list(root.children)[:17:2]:
+        c.detach()
+    for c in list(deep.children)[:9]:
+        c.detach()
+    before = state(root)
+    for ancestor in (root, mid, deep):
+        with pytest.raises(LoopError):
+            leaf.append(ancestor)
+        assert ancestor.is_ancestor_of(leaf)
+    assert state(root) == before
+    assert leaf.depth == 3
+    check(root)
+
+
 def test_a_parent_that_nothing_holds_dies_at_once() -> None:
     a = Node("tmp").append(Node("a"))
     assert a.parent_collected
