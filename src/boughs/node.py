@@ -44,6 +44,14 @@ _repr.maxother = 40
 _repr.maxlevel = 2
 
 
+def _safe_repr(obj: object) -> str:
+    """``repr(obj)`` for error messages: a broken ``__repr__`` must not hide the real error."""
+    try:
+        return repr(obj)
+    except Exception:
+        return f"<{type(obj).__qualname__} object at {id(obj):#x}>"
+
+
 def _describe(obj: object) -> str:
     """``repr(obj)``, short, and never raising."""
     try:
@@ -135,7 +143,9 @@ class ChildrenView(Sequence[N]):
             hi = n if stop is None else (max(stop + n, 0) if stop < 0 else stop)
             if lo <= i < hi:
                 return i
-        raise ValueError(f"{_describe(value)} is not among the children of {self._node!r}")
+        raise ValueError(
+            f"{_describe(value)} is not among the children of {_safe_repr(self._node)}"
+        )
 
     def count(self, value: object) -> int:
         """1 if ``value`` is a child (by identity), else 0. Complexity: O(1)."""
@@ -204,7 +214,7 @@ class BaseNode:
         self._parent_ref = None
         self._children = None
         self._index = 0
-        if parent is not None or children:
+        if parent is not None or children.__class__ is not tuple or children:
             self._init_links(parent, children)
 
     def _init_links(self, parent: BaseNode | None, children: Iterable[BaseNode]) -> None:
@@ -220,8 +230,8 @@ class BaseNode:
             for c in kids:
                 if id(c) in chain:
                     raise LoopError(
-                        f"cannot build {self!r} under {parent!r} while adopting {c!r}: "
-                        f"{c!r} is {parent!r} or one of its ancestors, so the tree would loop"
+                        f"cannot build {_safe_repr(self)} under {_safe_repr(parent)} while adopting {_safe_repr(c)}: "
+                        f"{_safe_repr(c)} is {_safe_repr(parent)} or one of its ancestors, so the tree would loop"
                     )
             if parent._vetoes:
                 parent.validate_child(self)
@@ -396,7 +406,7 @@ class BaseNode:
             return
         if not isinstance(value, BaseNode):
             raise TypeError(
-                f"cannot set the parent of {self!r} to {_describe(value)}: "
+                f"cannot set the parent of {_safe_repr(self)} to {_describe(value)}: "
                 "assign a node, or None to detach"
             )
         ref = self._parent_ref
@@ -640,9 +650,11 @@ class BaseNode:
 
         Complexity: O(1) amortised.
         """
-        if not (isinstance(child, BaseNode) and child.parent is self):
+        if not isinstance(child, BaseNode):
+            raise _not_a_node(self, child, "remove")
+        if child.parent is not self:
             raise NotAChildError(
-                f"{_describe(child)} is not a child of {self!r}, so it cannot be removed; "
+                f"{_describe(child)} is not a child of {_safe_repr(self)}, so it cannot be removed; "
                 "use child.detach() to detach a node from whatever parent it has"
             )
         snap = _watch(self, [child])
@@ -717,7 +729,7 @@ class BaseNode:
         """
         if not isinstance(parent, BaseNode):
             raise TypeError(
-                f"cannot move {self!r} under {_describe(parent)}: the new parent must be a node; "
+                f"cannot move {_safe_repr(self)} under {_describe(parent)}: the new parent must be a node; "
                 "use detach() to make it a root"
             )
         if index is None:
@@ -753,7 +765,7 @@ class BaseNode:
         parent = self.parent
         if parent is None:
             raise TreeError(
-                f"{self!r} has no parent, so nothing can take its place; "
+                f"{_safe_repr(self)} has no parent, so nothing can take its place; "
                 "attach it first, or use parent.append(other)"
             )
         if other is self:
@@ -818,7 +830,7 @@ class BaseNode:
         if parent is None:
             where = "after" if after else "before"
             raise TreeError(
-                f"{self!r} has no parent, so nothing can be inserted {where} it; "
+                f"{_safe_repr(self)} has no parent, so nothing can be inserted {where} it; "
                 "attach it first, or append to a parent directly"
             )
         new = _as_node_list(nodes, "nodes")
@@ -1342,7 +1354,7 @@ class Node(BaseNode):
                         f"node API ({type(self).__name__}.{key}); choose another attribute name"
                     )
                 setattr(self, key, value)
-        if parent is not None or children:
+        if parent is not None or children.__class__ is not tuple or children:
             self._init_links(parent, children)
 
     def tree_label(self) -> str:
@@ -1399,7 +1411,7 @@ def _reserved_names(cls: type) -> frozenset[str]:
 
 def _not_a_node(parent: BaseNode, value: object, method: str) -> TypeError:
     return TypeError(
-        f"{parent!r}.{method}() needs a node, got {_describe(value)} "
+        f"{_safe_repr(parent)}.{method}() needs a node, got {_describe(value)} "
         f"({type(value).__name__}); wrap the value in a Node, e.g. Node(name=...)"
     )
 
@@ -1414,8 +1426,8 @@ def _as_index(index: object) -> int:
 def _as_node_list(nodes: Iterable[BaseNode], what: str) -> list[BaseNode]:
     if isinstance(nodes, BaseNode):
         raise TypeError(
-            f"{what} must be an iterable of nodes, not the single node {nodes!r}; "
-            f"wrap it in a list: [{nodes!r}]"
+            f"{what} must be an iterable of nodes, not the single node {_safe_repr(nodes)}; "
+            f"wrap it in a list: [{_safe_repr(nodes)}]"
         )
     if isinstance(nodes, (str, bytes)):
         raise TypeError(f"{what} must be an iterable of nodes, not the string {_describe(nodes)}")
@@ -1444,10 +1456,10 @@ _is_ancestor = _storage.is_ancestor
 
 def _check_loop(parent: BaseNode, child: BaseNode) -> None:
     if child is parent or _is_ancestor(child, parent):
-        what = "itself" if child is parent else f"its descendant {parent!r}"
+        what = "itself" if child is parent else f"its descendant {_safe_repr(parent)}"
         raise LoopError(
-            f"cannot put {child!r} under {what}: the tree would loop; "
-            f"detach {parent!r} first, or choose a parent outside {child!r}'s subtree"
+            f"cannot put {_safe_repr(child)} under {what}: the tree would loop; "
+            f"detach {_safe_repr(parent)} first, or choose a parent outside {_safe_repr(child)}'s subtree"
         )
 
 
@@ -1473,7 +1485,7 @@ def _validate(parent: BaseNode, nodes: list[BaseNode]) -> None:
             cid = id(c)
             if cid in seen:
                 raise ValueError(
-                    f"{c!r} appears more than once among the nodes given to {parent!r}; "
+                    f"{_safe_repr(c)} appears more than once among the nodes given to {_safe_repr(parent)}; "
                     "pass each node once"
                 )
             seen.add(cid)
