@@ -230,8 +230,9 @@ class BaseNode:
             for c in kids:
                 if id(c) in chain:
                     raise LoopError(
-                        f"cannot build {_safe_repr(self)} under {_safe_repr(parent)} while adopting {_safe_repr(c)}: "
-                        f"{_safe_repr(c)} is {_safe_repr(parent)} or one of its ancestors, so the tree would loop"
+                        f"cannot build {_safe_repr(self)} under {_safe_repr(parent)} "
+                        f"while adopting {_safe_repr(c)}: {_safe_repr(c)} is "
+                        f"{_safe_repr(parent)} or one of its ancestors, so the tree would loop"
                     )
             if parent._vetoes:
                 parent.validate_child(self)
@@ -654,8 +655,8 @@ class BaseNode:
             raise _not_a_node(self, child, "remove")
         if child.parent is not self:
             raise NotAChildError(
-                f"{_describe(child)} is not a child of {_safe_repr(self)}, so it cannot be removed; "
-                "use child.detach() to detach a node from whatever parent it has"
+                f"{_describe(child)} is not a child of {_safe_repr(self)}, so it cannot be "
+                "removed; use child.detach() to detach a node from whatever parent it has"
             )
         snap = _watch(self, [child])
         _unlink(child)
@@ -729,8 +730,8 @@ class BaseNode:
         """
         if not isinstance(parent, BaseNode):
             raise TypeError(
-                f"cannot move {_safe_repr(self)} under {_describe(parent)}: the new parent must be a node; "
-                "use detach() to make it a root"
+                f"cannot move {_safe_repr(self)} under {_describe(parent)}: the new parent "
+                "must be a node; use detach() to make it a root"
             )
         if index is None:
             parent.append(self)
@@ -1459,7 +1460,8 @@ def _check_loop(parent: BaseNode, child: BaseNode) -> None:
         what = "itself" if child is parent else f"its descendant {_safe_repr(parent)}"
         raise LoopError(
             f"cannot put {_safe_repr(child)} under {what}: the tree would loop; "
-            f"detach {_safe_repr(parent)} first, or choose a parent outside {_safe_repr(child)}'s subtree"
+            f"detach {_safe_repr(parent)} first, or choose a parent outside "
+            f"{_safe_repr(child)}'s subtree"
         )
 
 
@@ -1485,8 +1487,8 @@ def _validate(parent: BaseNode, nodes: list[BaseNode]) -> None:
             cid = id(c)
             if cid in seen:
                 raise ValueError(
-                    f"{_safe_repr(c)} appears more than once among the nodes given to {_safe_repr(parent)}; "
-                    "pass each node once"
+                    f"{_safe_repr(c)} appears more than once among the nodes given to "
+                    f"{_safe_repr(parent)}; pass each node once"
                 )
             seen.add(cid)
             if c is parent:
