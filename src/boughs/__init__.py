@@ -8,7 +8,10 @@ cycles, so dropping a root frees the whole tree at once.
 from boughs.copying import same_shape
 from boughs.errors import LoopError, NotAChildError, ResolveError, TreeError
 from boughs.node import BaseNode, ChildrenView, Node
+from boughs.quaternion import Quaternion
 from boughs.render import render, render_forest, render_text
+from boughs.scene import SceneNode
+from boughs.transform import Transform
 from boughs.traversal import common_ancestor
 from boughs.weak import WeakRef
 
@@ -18,7 +21,10 @@ __all__ = [
     "LoopError",
     "Node",
     "NotAChildError",
+    "Quaternion",
     "ResolveError",
+    "SceneNode",
+    "Transform",
     "TreeError",
     "WeakRef",
     "common_ancestor",
