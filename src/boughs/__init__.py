@@ -6,7 +6,15 @@ cycles, so dropping a root frees the whole tree at once.
 """
 
 from boughs.copying import same_shape
-from boughs.errors import LoopError, NotAChildError, ResolveError, TreeError
+from boughs.errors import (
+    FormatError,
+    LimitError,
+    LoopError,
+    NotAChildError,
+    ResolveError,
+    TreeError,
+)
+from boughs.limits import Limits
 from boughs.node import BaseNode, ChildrenView, Node
 from boughs.quaternion import Quaternion
 from boughs.render import render, render_forest, render_text
@@ -18,6 +26,9 @@ from boughs.weak import WeakRef
 __all__ = [
     "BaseNode",
     "ChildrenView",
+    "FormatError",
+    "LimitError",
+    "Limits",
     "LoopError",
     "Node",
     "NotAChildError",

@@ -6,7 +6,7 @@ know the standard library (``ValueError``, ``LookupError``) still catch them.
 
 from __future__ import annotations
 
-__all__ = ["LoopError", "NotAChildError", "ResolveError", "TreeError"]
+__all__ = ["FormatError", "LimitError", "LoopError", "NotAChildError", "ResolveError", "TreeError"]
 
 
 class TreeError(Exception):
@@ -23,3 +23,37 @@ class NotAChildError(TreeError, ValueError):
 
 class ResolveError(TreeError, LookupError):
     """Raised when a path does not lead to a node."""
+
+
+class FormatError(TreeError, ValueError):
+    """Raised when input cannot become a tree (or a tree cannot be written out).
+
+    The message says where: ``line`` and ``column`` (1-based) for text such as
+    JSON or XML, ``path`` (like ``children[3].children[0]``) for nested data.
+    Those that are not known are ``None``.
+
+    Examples:
+        >>> from boughs.formats import from_json
+        >>> try:
+        ...     from_json('{"name": "a", "children": [}')
+        ... except FormatError as e:
+        ...     print(e.line, e.column)
+        1 28
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+        path: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
+        self.path = path
+
+
+class LimitError(FormatError):
+    """Raised when input exceeds one of its `boughs.limits.Limits` (size, nodes, depth ...)."""
