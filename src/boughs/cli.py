@@ -1,12 +1,15 @@
 """The ``boughs`` command (also ``python -m boughs``).
 
 * ``boughs demo`` tells the ownership lesson in the terminal, step by step.
-* ``boughs show FILE`` draws the tree in a ``.json`` file: nested
-  ``{"name": ..., "children": [...]}`` objects, or any nested objects and
-  arrays. Reading and building are iterative, so a document nested a million
-  levels deep is drawn like any other.
+* ``boughs show FILE`` draws the tree in a file, chosen by its suffix (see
+  `LOADERS`): ``.json`` (nested ``{"name": ..., "children": [...]}`` objects,
+  or any nested objects and arrays), ``.xml``/``.xhtml``/``.svg`` (parsed
+  safely: entity declarations are refused) and ``.html``/``.htm``.
+  ``--format`` overrides the suffix, and is how standard input (``-``, JSON
+  unless told otherwise) is read. Reading and building are iterative, so a
+  document nested a million levels deep is drawn like any other.
 
-Problems with the input (a missing file, bad JSON ...) print one line on
+Problems with the input (a missing file, bad JSON or XML ...) print one line on
 standard error and exit with status 2, without a traceback.
 
 Examples:
@@ -19,20 +22,20 @@ Examples:
 from __future__ import annotations
 
 import argparse
-import gc
-import json
 import os
-import re
 import stat
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Final
 
 from rich.console import Console
-from rich.text import Text
 
 import boughs
-from boughs.node import Node
+from boughs.dom import parse_html, parse_xml
+from boughs.errors import FormatError
+from boughs.formats import JsonNode, load_json_tree
+from boughs.limits import Limits
+from boughs.node import BaseNode
 from boughs.render import (
     DEFAULT_MAX_CHILDREN,
     DEFAULT_MAX_DEPTH,
@@ -41,245 +44,80 @@ from boughs.render import (
     render,
 )
 
-__all__ = ["JsonNode", "load_json_tree", "main"]
+__all__ = ["LOADERS", "JsonNode", "Loader", "load_json_tree", "main"]
 
 MAX_FILE_BYTES: Final = 256 * 1024 * 1024
 """Largest file `boughs show` reads."""
 
-_LATER: Final = {
-    ".xml": "XML",
-    ".html": "HTML",
-    ".htm": "HTML",
-    ".xhtml": "XHTML",
-    ".py": "Python syntax-tree",
-}
-"""File types that the adapters will bring; `boughs show` says so until then."""
+_LATER: Final = {".py": "Python syntax-tree"}
+"""File types that adapters will bring; `boughs show` says so until `LOADERS` has them."""
 
 
 class CliError(Exception):
     """A problem to report on one line of standard error, with exit status 2."""
 
 
-# ------------------------------------------------------------ JSON trees --
+# ---------------------------------------------------------------- loaders --
 
-_NO_VALUE: Final[Any] = object()
-_SCALARS: Final = (str, int, float, bool, type(None))
+Loader = Callable[[bytes, str], BaseNode]
+"""Reads a file's bytes into a tree; the ``str`` is a title (the file's name)."""
 
-
-def _json_scalar(value: object, limit: int = 60) -> str:
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+_LIMITS: Final = Limits(max_bytes=None, max_nodes=None, max_depth=None, max_attributes=None)
+"""The command reads what its user chose to show: only the file size is bounded."""
 
 
-def _summary(value: object) -> str:
-    if isinstance(value, dict):
-        return f"{{{len(value):,} keys}}"
-    if isinstance(value, list):
-        return f"[{len(value):,} items]"
-    return _json_scalar(value, 30)
+def _load_json(raw: bytes, title: str) -> BaseNode:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise CliError(f"not UTF-8 text (byte {e.start:,} is invalid)") from None
+    return load_json_tree(text, title, limits=_LIMITS)
 
 
-class JsonNode(Node):
-    """A node read from JSON: a name (a key, an index or a ``"name"`` field),
-    an optional scalar ``value``, and the ``extra`` fields of a named object.
-
-    Examples:
-        >>> from boughs import render_text
-        >>> print(render_text(load_json_tree('{"a": [1, {"b": null}]}', "doc")))
-        doc
-        └── a
-            ├── [0]: 1
-            └── [1]
-                └── b: null
-
-    """
-
-    __slots__ = ("extra", "value")
-
-    def __init__(self, name: object, value: object = _NO_VALUE, extra: Any = None) -> None:
-        super().__init__(name)
-        self.value = value
-        self.extra = extra
-
-    def tree_label(self) -> str:
-        """The name, then ``: value`` for a scalar. Complexity: O(1)."""
-        name = str(self.name)
-        return name if self.value is _NO_VALUE else f"{name}: {_json_scalar(self.value)}"
-
-    def rich_label(self) -> Text:
-        """`tree_label` with the value and extra fields coloured. Complexity: O(1)."""
-        label = Text(str(self.name), style="bold")
-        if self.value is not _NO_VALUE:
-            label.append(": ")
-            label.append(_json_scalar(self.value), style="green")
-        if self.extra:
-            shown = list(self.extra.items())[:4]
-            fields = " ".join(f"{k}={_summary(v)}" for k, v in shown)
-            more = " …" if len(self.extra) > 4 else ""
-            label.append(f"  {fields}{more}", style="dim")
-        return label
+def _load_xml(raw: bytes, title: str) -> BaseNode:
+    return parse_xml(raw, limits=_LIMITS, keep_whitespace=False)
 
 
-def _is_named(value: object) -> bool:
-    return (
-        isinstance(value, dict)
-        and isinstance(value.get("name", _NO_VALUE), _SCALARS)
-        and isinstance(value.get("children", []), list)
+def _load_html(raw: bytes, title: str) -> BaseNode:
+    return parse_html(raw, limits=_LIMITS, keep_whitespace=False)
+
+
+LOADERS: dict[str, Loader] = {
+    ".json": _load_json,
+    ".xml": _load_xml,
+    ".xhtml": _load_xml,
+    ".svg": _load_xml,
+    ".html": _load_html,
+    ".htm": _load_html,
+}
+"""How `boughs show` reads each file suffix; add an entry to teach it a new kind."""
+
+
+def _loader(path: str, suffix: str) -> Loader:
+    loader = LOADERS.get(suffix)
+    if loader is not None:
+        return loader
+    if suffix in _LATER:
+        raise CliError(
+            f"{path}: {_LATER[suffix]} files are not supported yet (they come with "
+            f"the adapters); boughs show reads {_known()}"
+        )
+    raise CliError(
+        f"{path}: unsupported file type {suffix or '(none)'!r}; boughs show reads "
+        f"{_known()} (or pass --format)"
     )
 
 
-def _make(key: object, value: Any) -> tuple[JsonNode, Iterable[tuple[object, Any]] | None]:
-    """A node for ``value`` found under ``key``, and the entries of its children."""
-    if _is_named(value):
-        extra = {k: v for k, v in value.items() if k not in ("name", "children")}
-        node = JsonNode(value["name"], extra=extra or None)
-        kids = value.get("children", [])
-        return node, (((f"[{i}]", v) for i, v in enumerate(kids)) if kids else None)
-    if isinstance(value, dict):
-        return JsonNode(key), (value.items() if value else None)
-    if isinstance(value, list):
-        return JsonNode(key), (((f"[{i}]", v) for i, v in enumerate(value)) if value else None)
-    return JsonNode(key, value), None
+def _known() -> str:
+    names = sorted(LOADERS)
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
 
 
-def tree_from_data(data: Any, title: str) -> JsonNode:
-    """Build a tree from parsed JSON ``data``; ``title`` names a root that has no name.
-
-    Complexity: O(n) for n values, iterative.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()  # a tree holds no cycles: the collector's passes would be wasted work
-    try:
-        root, entries = _make(title, data)
-        stack = [(root, entries)]
-        while stack:
-            parent, entries = stack.pop()
-            if entries is None:
-                continue
-            kids = []
-            for key, value in entries:
-                child, grandchildren = _make(key, value)
-                kids.append(child)
-                if grandchildren is not None:
-                    stack.append((child, grandchildren))
-            parent.extend(kids)
-        return root
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-_WHITESPACE: Final = re.compile(r"[ \t\n\r]*")
-_NUMBER: Final = re.compile(r"(-?(?:0|[1-9]\d*))(\.\d+)?([eE][-+]?\d+)?")
-
-
-def _loads_deep(text: str) -> Any:
-    """`json.loads` without recursion, for documents nested too deep for it.
-
-    Raises:
-        json.JSONDecodeError: ``text`` is not JSON.
-    """
-    scanstring = json.decoder.scanstring  # type: ignore[attr-defined]
-    space = _WHITESPACE.match
-    error = json.JSONDecodeError
-    stack: list[tuple[Any, Any]] = []  # (open container, key awaiting its value or None)
-
-    def key_at(pos: int) -> tuple[str, int]:
-        if text[pos : pos + 1] != '"':
-            raise error("Expecting property name enclosed in double quotes", text, pos)
-        key, pos = scanstring(text, pos + 1, True)
-        pos = space(text, pos).end()  # type: ignore[union-attr]
-        if text[pos : pos + 1] != ":":
-            raise error("Expecting ':' delimiter", text, pos)
-        return key, space(text, pos + 1).end()  # type: ignore[union-attr]
-
-    pos = space(text, 0).end()  # type: ignore[union-attr]
-    while True:
-        char = text[pos : pos + 1]
-        value: Any
-        if char == "{":
-            pos = space(text, pos + 1).end()  # type: ignore[union-attr]
-            if text[pos : pos + 1] != "}":
-                key, pos = key_at(pos)
-                stack.append(({}, key))
-                continue
-            value, pos = {}, pos + 1
-        elif char == "[":
-            pos = space(text, pos + 1).end()  # type: ignore[union-attr]
-            if text[pos : pos + 1] != "]":
-                stack.append(([], None))
-                continue
-            value, pos = [], pos + 1
-        elif char == '"':
-            value, pos = scanstring(text, pos + 1, True)
-        elif (number := _NUMBER.match(text, pos)) is not None:
-            whole, fraction, exponent = number.groups()
-            value = float(number.group()) if fraction or exponent else int(whole)
-            pos = number.end()
-        elif text.startswith("true", pos):
-            value, pos = True, pos + 4
-        elif text.startswith("false", pos):
-            value, pos = False, pos + 5
-        elif text.startswith("null", pos):
-            value, pos = None, pos + 4
-        elif text.startswith("NaN", pos):  # as json.loads allows
-            value, pos = float("nan"), pos + 3
-        elif text.startswith("Infinity", pos):
-            value, pos = float("inf"), pos + 8
-        elif text.startswith("-Infinity", pos):
-            value, pos = float("-inf"), pos + 9
-        else:
-            raise error("Expecting value", text, pos)
-        while True:  # a value is complete: give it to its container, closing those that end
-            if not stack:
-                end = space(text, pos).end()  # type: ignore[union-attr]
-                if end != len(text):
-                    raise error("Extra data", text, end)
-                return value
-            container, key = stack[-1]
-            if key is None:
-                container.append(value)
-            else:
-                container[key] = value
-            pos = space(text, pos).end()  # type: ignore[union-attr]
-            char = text[pos : pos + 1]
-            if char == ",":
-                pos = space(text, pos + 1).end()  # type: ignore[union-attr]
-                if key is not None:
-                    key, pos = key_at(pos)
-                    stack[-1] = (container, key)
-                break
-            if char != ("]" if key is None else "}"):
-                expected = "',' delimiter" if char else "a closing bracket"
-                raise error(f"Expecting {expected}", text, pos)
-            stack.pop()
-            value, pos = container, pos + 1
-
-
-def load_json_tree(text: str, title: str) -> JsonNode:
-    """Parse JSON ``text`` into a tree.
-
-    A ``{"name": ..., "children": [...]}`` object becomes a node with that
-    name (its other fields are kept in ``extra``); any other object or array
-    becomes a node named ``title``, its key or its index, with one child per
-    entry; a scalar becomes a ``name: value`` leaf.
-
-    Raises:
-        json.JSONDecodeError: ``text`` is not JSON.
-        ValueError: a number too long to convert.
-
-    Complexity: O(len(text)); iterative however deep the document is nested.
-    """
-    try:
-        data = json.loads(text)
-    except RecursionError:  # nested deeper than the C parser's recursion allows
-        data = _loads_deep(text)
-    return tree_from_data(data, title)
-
-
-def _read_tree(path: str) -> JsonNode:
+def _read_tree(path: str, form: str | None = None) -> BaseNode:
     if path == "-":
-        title, text = "<stdin>", sys.stdin.read()
+        title = "<stdin>"
+        loader = _loader(path, "." + (form or "json"))
+        raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
     else:
         title = os.path.basename(path)
         try:
@@ -292,37 +130,22 @@ def _read_tree(path: str) -> JsonNode:
                     f"{path}: file too large ({size:,} bytes; boughs show reads at most "
                     f"{MAX_FILE_BYTES:,})"
                 )
-            suffix = os.path.splitext(path)[1].lower()
-            if suffix in _LATER:
-                raise CliError(
-                    f"{path}: {_LATER[suffix]} files are not supported yet (they come with "
-                    "the adapters); boughs show reads .json files for now"
-                )
-            if suffix != ".json":
-                raise CliError(f"{path}: unsupported file type {suffix or '(none)'!r}; use .json")
+            loader = _loader(path, "." + form if form else os.path.splitext(path)[1].lower())
             with open(path, "rb") as file:
                 raw = file.read()
         except OSError as e:
             raise CliError(f"cannot read {path!r}: {e.strerror or e}") from None
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as e:
-            raise CliError(f"{path}: not UTF-8 text (byte {e.start:,} is invalid)") from None
     try:
-        return load_json_tree(text, title)
-    except json.JSONDecodeError as e:
-        raise CliError(
-            f"{path}: invalid JSON at line {e.lineno}, column {e.colno}: {e.msg}"
-        ) from None
-    except ValueError as e:  # e.g. an integer too long to convert
-        raise CliError(f"{path}: invalid JSON: {str(e).split(':')[0]}") from None
+        return loader(raw, title)
+    except (CliError, FormatError) as e:
+        raise CliError(f"{path}: {e}") from None
 
 
 # -------------------------------------------------------------- commands --
 
 
 def _show(args: argparse.Namespace) -> int:
-    root = _read_tree(args.file)
+    root = _read_tree(args.file, args.format)
     guide = "ascii" if args.ascii else args.guide
     picture = render(
         root,
@@ -381,11 +204,19 @@ def _parser() -> argparse.ArgumentParser:
     show = commands.add_parser(
         "show",
         help="draw the tree in a file",
-        description='Draw the tree in a .json file: nested {"name": ..., "children": '
-        "[...]} objects, or any nested objects and arrays. Use - to read standard input. "
-        "(.xml, .html and .py files come with the adapters.)",
+        description='Draw the tree in a file: .json (nested {"name": ..., "children": '
+        "[...]} objects, or any nested objects and arrays), .xml, .xhtml, .svg, .html or "
+        ".htm, by its suffix or --format. Use - to read standard input (JSON unless "
+        "--format says otherwise).",
     )
-    show.add_argument("file", metavar="FILE", help="a .json file, or - for standard input")
+    show.add_argument(
+        "file", metavar="FILE", help="a .json, .xml or .html file, or - for standard input"
+    )
+    show.add_argument(
+        "--format",
+        choices=sorted(suffix.lstrip(".") for suffix in LOADERS),
+        help="read the file as this kind, whatever its suffix",
+    )
     show.add_argument(
         "--max-depth",
         type=_limit(0),

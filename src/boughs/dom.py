@@ -1,0 +1,186 @@
+"""A small DOM on boughs nodes: HTML and XML in, queries, changes, HTML and XML out.
+
+Node classes, as the W3C DOM has them:
+
+* `Document`: the root of a parsed page, with `Document.get_element_by_id`;
+* `Element`: a ``tag`` and its ``attributes`` (a dict of strings);
+* `Text`, `Comment`, `DocumentType`, `ProcessingInstruction`: leaves.
+
+Text lives in `Text` children, in document order (not in ``text``/``tail``
+fields as in ElementTree, whose tails travel with the element before them);
+`DomNode.text_content` joins the text of a subtree. Every DOM node accepts
+only DOM nodes as children (a `Document` accepts no `Document`, and leaves
+accept none), so a DOM tree stays a DOM tree; all the usual boughs
+operations (`walk`, `move_to`, `replace_with` ...) apply, with weak parents:
+holding one element never keeps a whole page alive.
+
+Reading: `parse_html` (the standard library's tokenizer with browser-like
+tree building) and `parse_xml` (expat, refusing entity declarations and
+external entities, so billion-laughs and XXE inputs fail fast). Both take
+`boughs.limits.Limits`. Writing: `to_html` and `to_xml`. Querying:
+`DomNode.select` and `DomNode.select_one` with a CSS subset (see
+`boughs._css`), `Document.get_element_by_id` backed by a weak index that
+follows moves, detaches, id changes and deaths.
+
+Examples:
+    >>> from boughs.dom import parse_html, to_html
+    >>> doc = parse_html('<ul id="menu"><li>Home<li class="on">Docs</ul>')
+    >>> [li.text_content for li in doc.select("#menu > li")]
+    ['Home', 'Docs']
+    >>> doc.select_one("li.on").classes
+    ('on',)
+    >>> to_html(doc)
+    '<ul id="menu"><li>Home</li><li class="on">Docs</li></ul>'
+"""
+
+from __future__ import annotations
+
+from boughs import _domwrite, _html, _xml
+from boughs._domnodes import (
+    VOID_ELEMENTS,
+    Attributes,
+    Comment,
+    Document,
+    DocumentType,
+    DomNode,
+    Element,
+    ProcessingInstruction,
+    Text,
+)
+from boughs.limits import DEFAULT_LIMITS, Limits
+from boughs.node import BaseNode
+
+__all__ = [
+    "VOID_ELEMENTS",
+    "Attributes",
+    "Comment",
+    "Document",
+    "DocumentType",
+    "DomNode",
+    "Element",
+    "ProcessingInstruction",
+    "Text",
+    "parse_html",
+    "parse_xml",
+    "to_html",
+    "to_xml",
+]
+
+
+def parse_html(
+    text: str | bytes, *, limits: Limits = DEFAULT_LIMITS, keep_whitespace: bool = True
+) -> Document:
+    """Parse HTML as browsers do for common pages, into a `Document`.
+
+    Tokens come from the standard library's `html.parser`; the tree is built
+    with the browsers' main rules: void elements (``br``, ``img``, ``input``,
+    ``meta``, ``link`` ...) take no children; ``p``, ``li``, ``dt``/``dd``,
+    ``option``, ``tr``, ``td``/``th`` and table sections are closed by what
+    implies their end; an end tag closes what it must, and one that matches
+    nothing open is ignored; unclosed elements end with the input; ``<br/>``
+    style self-closing works on any element; entities follow `html.unescape`;
+    ``script`` and ``style`` hold raw text. Unlike a browser it does not add
+    missing ``<html>``, ``<head>``, ``<body>`` or ``<tbody>`` elements, nor
+    reorder misnested formatting tags: the tree follows the source.
+
+    Args:
+        text: the page; bytes are decoded by their byte-order mark, then a
+            ``<meta charset>`` in the first 1024 bytes, else as UTF-8.
+        limits: bounds on size, nodes, depth and attributes (`boughs.limits`).
+        keep_whitespace: ``False`` drops text nodes that are only whitespace
+            (except inside ``pre``, ``textarea``, ``script`` and ``style``).
+
+    Raises:
+        LimitError: the page exceeds ``limits`` (the message gives the line
+            and column).
+
+    Examples:
+        >>> doc = parse_html("<p>One<p>Two<br>three &amp; <b>four</p>")
+        >>> print(to_html(doc))
+        <p>One</p><p>Two<br>three &amp; <b>four</b></p>
+
+    Complexity: O(len(text)); iterative however deep the nesting.
+    """
+    return _html.parse(text, limits, keep_whitespace)
+
+
+def parse_xml(
+    text: str | bytes, *, limits: Limits = DEFAULT_LIMITS, keep_whitespace: bool = True
+) -> Document:
+    """Parse XML safely into a `Document`, with the standard library's expat.
+
+    Safe for untrusted input: entity declarations (the basis of "billion
+    laughs" and quadratic-blowup attacks) and external entities (XXE) are
+    refused with a `FormatError` as soon as the parser meets them, before any
+    expansion; no DTD or other file is ever fetched. References to undefined
+    entities that HTML defines (``&nbsp;`` in XHTML) are read as HTML reads
+    them. Namespaces are not resolved: tags and attributes keep their
+    prefixes (``atom:link``) and ``xmlns`` declarations stay attributes.
+    CDATA sections become text.
+
+    Args:
+        text: the document; ``bytes`` follow their XML declaration's encoding.
+        limits: bounds on size, nodes, depth and attributes (`boughs.limits`).
+        keep_whitespace: ``False`` drops text nodes that are only whitespace.
+
+    Raises:
+        FormatError: malformed XML or a refused construct, with line and column.
+        LimitError: the document exceeds ``limits``.
+
+    Examples:
+        >>> doc = parse_xml('<feed><entry id="1"><title>Hi</title></entry></feed>')
+        >>> doc.select_one("entry > title").text_content
+        'Hi'
+        >>> parse_xml('<!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>')  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        boughs.errors.FormatError: refused XML at line 1, column 25: an entity declaration...
+
+    Complexity: O(len(text)); iterative however deep the nesting.
+    """
+    return _xml.parse(text, limits, keep_whitespace)
+
+
+def to_html(node: BaseNode) -> str:
+    """Serialise a DOM subtree as HTML.
+
+    Text is escaped (``&``, ``<``, ``>``; also ``"`` in attribute values),
+    void elements get no end tag, ``script`` and ``style`` text is written
+    raw.
+
+    Raises:
+        FormatError: the tree cannot be written as HTML that reads back the
+            same: a void element with children, ``</script`` inside a script,
+            ``-->`` inside a comment.
+
+    Examples:
+        >>> p = Element("p", {"title": 'a "b"'}, children=["x < y", Element("br")])
+        >>> to_html(p)
+        '<p title="a &quot;b&quot;">x &lt; y<br></p>'
+
+    Complexity: O(size of the output); iterative.
+    """
+    return _domwrite.write(node, html=True)
+
+
+def to_xml(node: BaseNode, *, declaration: bool = False) -> str:
+    """Serialise a DOM subtree as XML.
+
+    Empty elements are written ``<br/>``; text and attribute values are
+    escaped so that an XML parser reads back the same strings.
+
+    Args:
+        node: the top of the subtree.
+        declaration: start with ``<?xml version="1.0" encoding="utf-8"?>``.
+
+    Raises:
+        FormatError: the tree cannot be written as well-formed XML: a name
+            that is not an XML name, a character XML cannot hold, ``--`` in a
+            comment, ``?>`` in a processing instruction.
+
+    Examples:
+        >>> to_xml(Element("a", {"b": "1 < 2"}, children=[Element("c")]))
+        '<a b="1 &lt; 2"><c/></a>'
+
+    Complexity: O(size of the output); iterative.
+    """
+    return _domwrite.write(node, html=False, declaration=declaration)
