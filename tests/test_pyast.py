@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from boughs import pyast, render_text
+from boughs.errors import FormatError
 from boughs.pyast import PyNode, TooDeepError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -692,6 +693,7 @@ def test_cyclic_ast_objects_are_refused() -> None:
 
 
 def test_source_nested_beyond_the_parser_is_a_clear_error() -> None:
+    assert issubclass(TooDeepError, FormatError) and issubclass(TooDeepError, ValueError)
     with pytest.raises(TooDeepError, match="nested too deeply for Python's parser"):
         pyast.parse("1+" * 100_000 + "1", "deep.py")
     with pytest.raises(TooDeepError, match=r"deep\.py"):

@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from boughs import _storage
 from boughs.copying import gc_paused
+from boughs.errors import FormatError
 from boughs.node import BaseNode
 from boughs.traversal import postorder, preorder
 
@@ -70,12 +71,13 @@ _AST: Final = ast.AST
 _MISSING: Final[Any] = object()
 
 
-class TooDeepError(ValueError):
+class TooDeepError(FormatError):
     """The code is nested deeper than CPython's own `ast` machinery allows.
 
     Raised by `parse` when `ast.parse` gives up (a ``RecursionError`` or a
     parser ``MemoryError``) and by `unparse` when `ast.unparse` would recurse
-    too deep. boughs itself has no depth limit.
+    too deep. boughs itself has no depth limit. A `FormatError`, so also a
+    ``ValueError``.
     """
 
 
