@@ -224,7 +224,7 @@ def test_show_forbidden_file(named: Path) -> None:
     fails(run("show", str(named)), f"cannot read {str(named)!r}: Permission denied")
 
 
-KNOWN = ".htm, .html, .json, .svg, .xhtml and .xml"
+KNOWN = ".htm, .html, .json, .py, .svg, .xhtml and .xml"
 
 
 def test_show_formats_that_come_later(tmp_path: Path) -> None:

@@ -747,3 +747,33 @@ def test_example_ast_parents_runs() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "freed" in result.stdout
+
+
+# --------------------------------------------------------------- CLI --
+
+
+def test_boughs_show_reads_python_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from boughs.cli import main
+
+    path = tmp_path / "mod.py"
+    path.write_text("def f(x):\n    return x\n", encoding="utf-8")
+    assert main(["show", str(path), "--ascii"]) == 0
+    out = capsys.readouterr().out
+    assert "body[0]: FunctionDef 'f' (line 1)" in out
+    assert "value: Name 'x' Load" in out
+
+    path.write_text("x = 1\ndef f(:\n", encoding="utf-8")
+    assert main(["show", str(path)]) == 2
+    assert "mod.py: invalid Python at line 2, column 7" in capsys.readouterr().err
+
+    path.write_text("x = " + "-" * 100_000 + "1", encoding="utf-8")
+    assert main(["show", str(path)]) == 2
+    assert "nested too deeply" in capsys.readouterr().err
+
+    path.write_bytes(b"x = '\xff'\n")
+    assert main(["show", str(path)]) == 2
+    assert "invalid or missing encoding declaration" in capsys.readouterr().err
+
+    path.write_bytes(b"x = 1\x00\n")  # a ValueError before Python 3.12, then a SyntaxError
+    assert main(["show", str(path)]) == 2
+    assert "null bytes" in capsys.readouterr().err

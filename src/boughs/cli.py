@@ -93,6 +93,27 @@ LOADERS: dict[str, Loader] = {
 """How `boughs show` reads each file suffix; add an entry to teach it a new kind."""
 
 
+def _load_python(raw: bytes, title: str) -> BaseNode:
+    import importlib.util
+
+    from boughs import pyast  # on demand: most runs never read Python
+
+    try:
+        return pyast.parse(importlib.util.decode_source(raw), title)
+    except SyntaxError as e:  # also a bad encoding declaration
+        where = f" at line {e.lineno}, column {e.offset}" if e.lineno else ""
+        raise FormatError(
+            f"invalid Python{where}: {e.msg}", line=e.lineno, column=e.offset
+        ) from None
+    except FormatError:  # pyast.TooDeepError
+        raise
+    except ValueError as e:  # undecodable bytes, a null byte
+        raise FormatError(f"not Python source: {e}") from None
+
+
+LOADERS[".py"] = _load_python
+
+
 def _loader(path: str, suffix: str) -> Loader:
     loader = LOADERS.get(suffix)
     if loader is not None:
