@@ -50,3 +50,21 @@ def test_the_tutorial_prints_what_it_says() -> None:
     assert "[None, None]" in text
     assert "⟂ parent collected (was 'body')" in text
     assert "['added x']" in text
+
+
+def test_the_pictures_script_draws_every_picture(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gen_pictures", ROOT / "docs" / "gen_pictures.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(module, "HERE", tmp_path)
+    assert module.main() == 0
+    names = sorted(p.name for p in tmp_path.glob("*.svg"))
+    assert names == ["forest.svg", "orphan.svg", "truncated.svg"]
+    assert "collected" in (tmp_path / "orphan.svg").read_text(encoding="utf-8")
+    for name in names:  # the committed pictures exist too
+        assert (ROOT / "docs" / "images" / name).exists()
