@@ -790,3 +790,23 @@ def test_the_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
         "a billion laughs, refused in",
     ):
         assert fact in out, fact
+
+
+@pytest.mark.parametrize(
+    ("parse", "text"),
+    [
+        (parse_xml, "<a><b></a>"),
+        (parse_xml, BILLION_LAUGHS),
+        (parse_xml, "<a>" * 2_000),
+        (parse_html, "<div>" * 2_000),
+    ],
+)
+def test_refused_input_leaves_nothing_behind(parse: Any, text: str) -> None:
+    gc.collect()
+    gc.disable()
+    try:
+        with pytest.raises(FormatError):
+            parse(text)
+        assert gc.collect() == 0  # no half-built tree, no parser cycle left for the collector
+    finally:
+        gc.enable()

@@ -151,6 +151,9 @@ def test_dict_round_trip(root: Node) -> None:
 def test_json_is_what_json_dumps_writes(root: Node, indent: Any, ascii_only: bool) -> None:
     text = to_json(root, indent=indent, ensure_ascii=ascii_only)
     assert text == json.dumps(to_dict(root), indent=indent, ensure_ascii=ascii_only)
+    streamed = io.StringIO()  # a file always gets the iterative encoder's chunks
+    to_json(root, streamed, indent=indent, ensure_ascii=ascii_only)
+    assert streamed.getvalue() == text
     back = from_json(text)
     check_invariants(back)
     assert same_tree(root, back)
@@ -169,6 +172,9 @@ def test_special_floats_and_keys() -> None:
     root = Node(1.5, values=[math.inf, -math.inf], table={1: "a", None: "b", 2.5: "c"})
     text = to_json(root)
     assert text == json.dumps(to_dict(root))
+    streamed = io.StringIO()
+    to_json(root, streamed)
+    assert streamed.getvalue() == text
     assert '"values": [Infinity, -Infinity]' in text
     nan = from_json(to_json(Node("n", x=math.nan))).x
     assert math.isnan(nan)

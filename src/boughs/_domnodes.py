@@ -5,6 +5,7 @@ Private module: import these names from `boughs.dom`.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import weakref
@@ -211,6 +212,14 @@ class Attributes(dict[str, str]):
         for key, value in dict.items(self):
             _check_attribute(key, value)
 
+    @classmethod
+    def _trusted(cls, items: Any) -> Attributes:
+        """Parsers' fast path: ``items`` are known to be string pairs."""
+        new = cls.__new__(cls)
+        dict.update(new, items)
+        new._owner = None
+        return new
+
     def __reduce__(self) -> tuple[Any, ...]:
         return (Attributes, (dict(self),))
 
@@ -366,7 +375,7 @@ class Element(DomNode):
         found = self._attributes
         if not found:
             return f"<{self.tag}>"
-        parts = [f"{k}={_quoted(v, 24)}" for k, v in list(found.items())[:3]]
+        parts = [f"{k}={_quoted(v, 24)}" for k, v in itertools.islice(found.items(), 3)]
         more = " …" if len(found) > 3 else ""
         return f"<{self.tag} {' '.join(parts)}{more}>"
 

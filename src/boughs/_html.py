@@ -307,7 +307,7 @@ class _TreeBuilder(HTMLParser):
         element._children = None
         element._index = 0
         element.tag = tag
-        element._attributes = Attributes(values) if values else None
+        element._attributes = Attributes._trusted(values) if values else None
         self.add(element)
         if tag in VOID_ELEMENTS or (self_closing and tag not in _DOCUMENT_PARTS):
             return

@@ -100,7 +100,7 @@ class _TreeBuilder:
         element = Element.__new__(Element)
         element.tag = tag
         element._attributes = (
-            Attributes(zip(attributes[::2], attributes[1::2])) if attributes else None
+            Attributes._trusted(zip(attributes[::2], attributes[1::2])) if attributes else None
         )
         self.add(element)
         if self.max_depth is not None and len(self.open) > self.max_depth:

@@ -34,7 +34,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Callable, Collection, Mapping
-from typing import IO, Any, TypeVar, overload
+from typing import IO, Any, Final, TypeVar, overload
 
 from boughs import _build, _jsoncodec, _storage
 from boughs._graphs import from_networkx, to_dot, to_mermaid, to_networkx
@@ -290,18 +290,36 @@ def to_dict(
     if not isinstance(node, BaseNode):
         raise TypeError(f"to_dict() needs a node, not {_build.short(node)}")
     items = _build.items_function(name_key, children_key, attrs, json=False)
+    return _dicts(node, items, children_key, None)  # type: ignore[return-value]
+
+
+_SHALLOW: Final = 400
+"""Trees at most this deep go through the C `json.dumps` (it recurses, two levels per node)."""
+
+
+def _dicts(
+    node: BaseNode,
+    items: Callable[[BaseNode], list[tuple[str, Any]]],
+    children_key: str,
+    max_depth: int | None,
+) -> dict[str, Any] | None:
+    """`to_dict`'s work; ``None`` as soon as a node lies deeper than ``max_depth``."""
     top: dict[str, Any] = {}
-    stack: list[tuple[BaseNode, dict[str, Any]]] = [(node, top)]
+    stack: list[tuple[BaseNode, dict[str, Any], int]] = [(node, top, 0)]
     pop, push = stack.pop, stack.extend
+    limit = -1 if max_depth is None else max_depth
     while stack:
-        n, out = pop()
+        n, out, depth = pop()
         out.update(items(n))
         kids = n._children
         if kids is not None:
+            if depth == limit:
+                return None
             live = _storage.live(kids)
             dicts: list[dict[str, Any]] = [{} for _ in live]
             out[children_key] = dicts
-            push(zip(reversed(live), reversed(dicts)))
+            depth += 1
+            push([(k, d, depth) for k, d in zip(reversed(live), reversed(dicts))])
     return top
 
 
@@ -345,11 +363,29 @@ def to_json(
          ]
         }
 
+    Returned text comes from `json.dumps` when the tree is shallow enough for
+    it (the C encoder is faster); otherwise, and always for ``file``, from an
+    iterative encoder that writes the same text in chunks.
+
     Complexity: O(size of the text); iterative.
     """
     if not isinstance(node, BaseNode):
         raise TypeError(f"to_json() needs a node, not {_build.short(node)}")
     items = _build.items_function(name_key, children_key, attrs, json=True)
+    if file is None:
+        try:  # the C encoder, when the tree is shallow and every value is plain
+            plain = _build.items_function(name_key, children_key, attrs, json=False)
+            data = _dicts(node, plain, children_key, _SHALLOW)
+            if data is not None:
+                return json.dumps(
+                    data,
+                    indent=indent,
+                    separators=separators,
+                    ensure_ascii=ensure_ascii,
+                    default=default,
+                )
+        except (RecursionError, TypeError, ValueError):
+            pass  # too deep for it, or a value it refuses: the encoder below says which node
     chunks = _jsoncodec.encode(
         node,
         lambda n: iter(items(n)),
