@@ -739,7 +739,7 @@ def test_the_id_index_is_weak_and_stays_small() -> None:
             keep.append(Element("b", {"id": f"n{i}"})).detach()  # attached, then dropped
         for i in range(2_000):
             keep.id = f"name{i}"
-        index = __import__("boughs._domnodes", fromlist=["_INDEXES"])._INDEXES[doc]
+        index = __import__("boughs._domids", fromlist=["INDEXES"]).INDEXES[doc]
         assert len(index.entries) < 300
         probe = keep.append(Element("b", {"id": "probe"}))
         alive = weakref.ref(probe)

@@ -1,4 +1,4 @@
-"""The DOM node classes and the weak id index; `boughs.dom` is their public home.
+"""The DOM node classes; `boughs.dom` is their public home (the id index is `_domids`).
 
 Private module: import these names from `boughs.dom`.
 """
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from rich.text import Text as RichText
 
-from boughs import _storage, traversal
+from boughs import _domids, _storage, traversal
 from boughs.node import BaseNode
 
 if TYPE_CHECKING:
@@ -226,7 +226,7 @@ class Attributes(dict[str, str]):
     def _changed(self) -> None:
         owner = None if self._owner is None else self._owner()
         if owner is not None:
-            _id_changed(owner)
+            _domids.id_changed(owner)
 
     def __setitem__(self, key: str, value: str) -> None:
         _check_attribute(key, value)
@@ -308,7 +308,7 @@ class Element(DomNode):
         fresh = Attributes(values)
         fresh._owner = weakref.ref(self)
         self._attributes = fresh
-        _id_changed(self)
+        _domids.id_changed(self)
 
     def get(self, name: str, default: str | None = None) -> str | None:
         """The value of attribute ``name``, or ``default``. Complexity: O(1)."""
@@ -354,10 +354,10 @@ class Element(DomNode):
 
     def on_attached(self, parent: BaseNode) -> None:
         """Keep the id index of the new document current (a hook; see `BaseNode.on_attached`)."""
-        if _INDEXES:
+        if _domids.INDEXES:
             document = self.document
             if document is not None:
-                index = _INDEXES.get(document)
+                index = _domids.INDEXES.get(document)
                 if index is not None:
                     index.add_subtree(self)
 
@@ -554,101 +554,12 @@ class Document(DomNode):
         """
         if not element_id:
             return None
-        index = _INDEXES.get(self)
+        index = _domids.INDEXES.get(self)
         if index is None:
-            index = _INDEXES[self] = _IdIndex(self)
+            index = _domids.INDEXES[self] = _domids.IdIndex(self)
             index.add_subtree(self)
         return index.find(element_id)
 
     def tree_label(self) -> str:
         """``#document``, as the DOM names it. Complexity: O(1)."""
         return "#document"
-
-
-# ------------------------------------------------------------- id index --
-
-
-class _IdIndex:
-    """id -> weak references to the elements that had that id when they were seen.
-
-    It may hold stale references (an element moved out, renamed or dead);
-    `find` checks each candidate, and a sweep drops the stale ones whenever
-    the references have doubled since the last sweep, so the index stays
-    proportional to the document at amortised O(depth) per addition. It never
-    misses one: hooks add every element that arrives, or gets an id, while
-    the index exists.
-    """
-
-    __slots__ = ("document", "entries", "references", "swept")
-
-    def __init__(self, document: Document) -> None:
-        self.document = weakref.ref(document)
-        self.entries: dict[str, list[weakref.ref[Element]]] = {}
-        self.references = 0
-        self.swept = 0
-
-    def add(self, element: Element, key: str) -> None:
-        refs = self.entries.get(key)
-        if refs is None:
-            self.entries[key] = [weakref.ref(element)]
-        elif not any(r() is element for r in refs):
-            refs.append(weakref.ref(element))
-        else:
-            return
-        self.references += 1
-        if self.references > 2 * self.swept + 64:
-            self.sweep()
-
-    def add_subtree(self, top: BaseNode) -> None:
-        for node in traversal.preorder(top):
-            if isinstance(node, Element):
-                found = node._attributes
-                if found:
-                    key = found.get("id")
-                    if key:
-                        self.add(node, key)
-
-    def current(self, key: str) -> list[Element]:
-        """The elements in the document whose id is ``key`` (and forget the others)."""
-        document = self.document()
-        refs = self.entries.get(key)
-        if document is None or not refs:
-            return []
-        found = [
-            e
-            for r in refs
-            if (e := r()) is not None and e.get("id") == key and document.is_ancestor_of(e)
-        ]
-        if len(found) != len(refs):
-            self.references -= len(refs) - len(found)
-            if found:
-                self.entries[key] = [weakref.ref(e) for e in found]
-            else:
-                del self.entries[key]
-        return found
-
-    def sweep(self) -> None:
-        """Drop every stale reference. O(references x depth)."""
-        for key in list(self.entries):
-            self.current(key)
-        self.swept = self.references
-
-    def find(self, key: str) -> Element | None:
-        found = self.current(key)
-        if len(found) <= 1:
-            return found[0] if found else None
-        return min(found, key=lambda e: [n.index for n in e.path[1:]])
-
-
-_INDEXES: weakref.WeakKeyDictionary[Document, _IdIndex] = weakref.WeakKeyDictionary()
-"""The id index of each document that has had `get_element_by_id` called on it."""
-
-
-def _id_changed(element: Element) -> None:
-    if _INDEXES:
-        key = element.get("id")
-        document = element.document if key else None
-        if document is not None:
-            index = _INDEXES.get(document)
-            if index is not None:
-                index.add(element, key)  # type: ignore[arg-type]
