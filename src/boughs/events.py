@@ -2,15 +2,22 @@
 
 ``node.observe(callback)`` calls ``callback(record)`` after every successful
 change to the children of ``node`` (and, with ``subtree=True``, of any of its
-descendants). Records describe what users think happened: a node that leaves
-one place for another is one ``"moved"`` record, not a removal plus an
-addition. A call that raises changes nothing and reports nothing.
+descendants). A record goes to the observers of the node's old place, as it
+was before the call, and of its new place, as the call leaves it. Records
+describe what users think happened: a node that leaves one place for another
+is one ``"moved"`` record, not a removal plus an addition. A call that raises
+changes nothing and reports nothing.
 
 Timing and re-entrancy: records are delivered synchronously, after the whole
-call has finished, in the order the call made its changes. A callback may
-change the tree; the records of that nested change are queued and delivered
-after the current round, so no callback ever sees records out of order and a
-callback that reacts to its own changes cannot recurse without bound.
+call has finished, in the order the call made its changes. Who receives a
+record is decided as the call finishes (from where the node was before the
+call and where it is after). The subclass hooks run first, record
+by record (``old_parent.on_child_removed``, ``node.on_detached``, then
+``node.on_attached``, ``parent.on_child_added``), then the observers. A hook
+or a callback may change the tree; the hooks of that nested change run at
+once, but its records are queued and delivered after the current round, so no
+callback ever sees records out of order and a callback that reacts to its
+own changes cannot recurse without bound.
 
 Errors: an exception in a callback cannot undo a change that is already
 complete, so it does not propagate to the caller (who would then believe the
@@ -19,14 +26,28 @@ call failed); like an exception in a weak reference callback, it is passed to
 
 Weak listeners: by default a subscription holds its callback weakly (a bound
 method through `weakref.WeakMethod`), so an observer object can die without
-unsubscribing; its subscription then ends silently. The pitfall is a callback
-that only the subscription would hold, such as a lambda written inline:
-``node.observe(lambda m: print(m))`` dies at once and never fires. Keep a
+unsubscribing; its subscription then ends at once, silently. The pitfall is
+a callback that only the subscription would hold, such as an inline lambda:
+``node.observe(lambda m: print(m))`` dies at once and never fires (its
+subscription reads ``active == False`` as soon as ``observe`` returns). Keep a
 reference to it, or pass ``weak=False``. A subscription never keeps its node
 alive either: when the node dies, the subscription ends.
 
 Cost: while no subscription exists anywhere and no node class defines hooks,
-a mutation pays one class-attribute test.
+a mutation pays a class-attribute test or two (measurable only on the
+cheapest operation, appending a leaf). One subscription anywhere sends
+every mutation of every tree down the slower, observed path (see
+``benchmarks/observers_overhead.py``); cancel subscriptions you no longer need.
+
+Immediate subscriptions (``Subscription(..., immediate=True)``, used by
+`boughs.WeakIndex`) are for bookkeeping that must never lag behind the tree:
+they receive each record as soon as its call ends, before the hooks and
+before any queued record, while the tree is exactly as the call left it.
+Their callbacks must not change the tree.
+
+Threads: subscribing and cancelling are safe from any thread. Records are
+delivered in the thread that made the change, to callbacks that run while
+that thread still holds whatever lock guards the tree.
 """
 
 from __future__ import annotations
@@ -40,7 +61,7 @@ import weakref
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 if TYPE_CHECKING:
     from boughs.node import BaseNode
@@ -79,29 +100,89 @@ class Mutation:
 # id(node) -> that node's subscriptions, in the order they were made.
 REGISTRY: dict[int, list[Subscription]] = {}
 _order = itertools.count(1)
+_lock = threading.RLock()
+"""Held while REGISTRY and the switch change together, so that two threads
+(or a weak reference callback) cannot leave the switch off while a
+subscription exists. Re-entrant: a callback may fire inside a locked region."""
+
+
+_switch: list[type[BaseNode]] = []
+"""``[BaseNode]`` once known (boughs.node imports this module, so not at import time)."""
+
+
+def _update_switch(
+    registry: dict[int, list[Subscription]] = REGISTRY,
+    lock: threading.RLock = _lock,
+    switch: list[type[BaseNode]] = _switch,
+) -> None:
+    """Turn the observed path on iff a subscription exists.
+
+    Its references are bound as defaults, as are those of the weak reference
+    callbacks below, so that nodes dying while the interpreter shuts down
+    (and module globals are cleared) still end their subscriptions quietly.
+    """
+    if not switch:
+        from boughs.node import BaseNode
+
+        switch.append(BaseNode)
+    with lock:
+        switch[0]._slow_path = bool(registry)
+
+
+def _ended() -> None:
+    """The listener of an ended subscription: none."""
 
 
 def _on_death(key: int) -> Callable[[weakref.ref[Any]], None]:
     """A weak reference callback that ends the subscriptions of node ``id == key``."""
 
-    def died(_: weakref.ref[Any]) -> None:
-        subs = REGISTRY.pop(key, None)
-        if subs:
-            for sub in subs:
-                sub._active = False
-        _update_switch()
+    def died(
+        _: weakref.ref[Any],
+        registry: dict[int, list[Subscription]] = REGISTRY,
+        lock: threading.RLock = _lock,
+        update: Callable[[], None] = _update_switch,
+        ended: Callable[[], None] = _ended,
+    ) -> None:
+        with lock:
+            subs = registry.pop(key, None)
+            if subs:
+                for sub in subs:
+                    sub._active = False
+                    sub._call = ended  # let go of a strongly held listener
+            update()
 
     return died
 
 
-def _update_switch() -> None:
-    from boughs.node import BaseNode
+def _on_listener_death(sub_ref: weakref.ref[Subscription]) -> Callable[[object], None]:
+    """A weak reference callback that cancels a subscription once its listener dies.
 
-    BaseNode._slow_path = bool(REGISTRY)
+    It holds the subscription weakly: the subscription holds this callback
+    (through its weak reference to the listener), and a strong link back
+    would be a reference cycle.
+    """
+
+    def died(_: object) -> None:
+        sub = sub_ref()
+        if sub is not None:
+            sub.cancel()
+
+    return died
 
 
 class Subscription:
     """A live observer registration; `cancel` it or use it as a context manager.
+
+    Made by `BaseNode.observe`, which is how you should subscribe.
+
+    Args:
+        node: the observed node (held weakly).
+        callback: called with each `Mutation`.
+        subtree: also hear of changes below ``node``'s children.
+        weak: hold ``callback`` weakly (see the module notes).
+        immediate: deliver each record as soon as its call ends, before the
+            hooks and before queued records (for bookkeeping such as
+            `boughs.WeakIndex`; such a callback must not change the tree).
 
     Examples:
         >>> from boughs import Node
@@ -112,46 +193,67 @@ class Subscription:
         [('added', 'a', 0)]
     """
 
-    __slots__ = ("__weakref__", "_active", "_call", "_node_ref", "_order", "subtree")
+    __slots__ = ("__weakref__", "_active", "_call", "_immediate", "_node_ref", "_order", "subtree")
+
+    # Bound here so that `cancel` still works while the interpreter shuts down.
+    _registry: ClassVar[dict[int, list[Subscription]]] = REGISTRY
+    _lock: ClassVar[threading.RLock] = _lock
+    _ended = staticmethod(_ended)
+    _update_switch = staticmethod(_update_switch)
 
     def __init__(
-        self, node: BaseNode, callback: Callable[[Mutation], object], *, subtree: bool, weak: bool
+        self,
+        node: BaseNode,
+        callback: Callable[[Mutation], object],
+        *,
+        subtree: bool,
+        weak: bool,
+        immediate: bool = False,
     ) -> None:
         if not callable(callback):
             raise TypeError(f"observe() needs a callable taking a Mutation, not {callback!r}")
-        self._call: Callable[[], Callable[[Mutation], object] | None] = _hold(callback, weak)
-        self.subtree = bool(subtree)
         key = id(node)
         self._node_ref = weakref.ref(node, _on_death(key))
         self._active = True
+        self._call: Callable[[], Callable[[Mutation], object] | None] = _hold(
+            callback, weak, _on_listener_death(weakref.ref(self))
+        )
+        self.subtree = bool(subtree)
+        self._immediate = bool(immediate)
         self._order = next(_order)
-        REGISTRY.setdefault(key, []).append(self)
-        _update_switch()
+        with _lock:
+            REGISTRY.setdefault(key, []).append(self)
+            _update_switch()
 
     @property
     def active(self) -> bool:
-        """``True`` until cancelled, or until the node or a weak listener dies."""
+        """``True`` until cancelled, or until the node or a weak listener dies. Complexity: O(1)."""
         return self._active
 
     @property
     def node(self) -> BaseNode | None:
-        """The observed node, or ``None`` once it has been collected."""
+        """The observed node, or ``None`` once it has been collected. Complexity: O(1)."""
         return self._node_ref()
 
     def cancel(self) -> None:
-        """End the subscription (idempotent). Complexity: O(subscriptions on the node)."""
-        if not self._active:
-            return
-        self._active = False
-        node = self._node_ref()
-        if node is not None:
-            key = id(node)
-            subs = REGISTRY.get(key)
-            if subs is not None:
-                subs[:] = [s for s in subs if s is not self]
-                if not subs:
-                    del REGISTRY[key]
-        _update_switch()
+        """End the subscription and let go of the listener (idempotent).
+
+        Complexity: O(subscriptions on the node).
+        """
+        with self._lock:
+            if not self._active:
+                return
+            self._active = False
+            self._call = self._ended  # let go of a strongly held listener
+            node = self._node_ref()
+            if node is not None:
+                key = id(node)
+                subs = self._registry.get(key)
+                if subs is not None:
+                    subs[:] = [s for s in subs if s is not self]
+                    if not subs:
+                        del self._registry[key]
+            self._update_switch()
 
     def __enter__(self) -> Subscription:
         return self
@@ -164,19 +266,32 @@ class Subscription:
         return f"<Subscription {state} on {self._node_ref()!r} subtree={self.subtree}>"
 
 
-def _hold(callback: Callable[[Mutation], object], weak: bool) -> Callable[[], Any]:
-    """A zero-argument function returning the callback, or ``None`` once it died."""
+def _hold(
+    callback: Callable[[Mutation], object], weak: bool, on_death: Callable[[Any], None]
+) -> Callable[[], Any]:
+    """A zero-argument function returning the callback, or ``None`` once it died.
+
+    ``on_death`` is called when a weakly held callback dies.
+    """
     if not weak:
         return lambda: callback
     if isinstance(callback, types.MethodType):
-        return weakref.WeakMethod(callback)
+        try:
+            return weakref.WeakMethod(callback, on_death)
+        except TypeError:
+            raise TypeError(
+                f"observe({callback!r}) cannot hold this method weakly: its object, a "
+                f"{type(callback.__self__).__name__}, cannot be weakly referenced (add "
+                '"__weakref__" to its __slots__), or pass weak=False '
+                "(and cancel the subscription when done)"
+            ) from None
     owner = getattr(callback, "__self__", None)
     if isinstance(callback, types.BuiltinMethodType) and not isinstance(
         owner, (types.ModuleType, type(None))
     ):
         name = callback.__name__
         try:
-            owner_ref = weakref.ref(owner)
+            owner_ref = weakref.ref(owner, on_death)
         except TypeError:
             raise TypeError(
                 f"observe({callback!r}) cannot hold this callback weakly: it is a method of a "
@@ -190,7 +305,7 @@ def _hold(callback: Callable[[Mutation], object], weak: bool) -> Callable[[], An
 
         return bound
     try:
-        return weakref.ref(callback)
+        return weakref.ref(callback, on_death)
     except TypeError:
         raise TypeError(
             f"observe({callback!r}) cannot hold this callback weakly; pass weak=False "
@@ -200,17 +315,34 @@ def _hold(callback: Callable[[Mutation], object], weak: bool) -> Callable[[], An
 
 # ------------------------------------------------------------- delivery --
 
-Before = list[tuple[Any, Any, Any]]
+Interest = dict[int, "Subscription"]
+Before = list[tuple[Any, Any, Any, Interest | None]]
 
 
 def before(nodes: Iterable[BaseNode]) -> Before:
-    """Where each node is before a change: ``(node, parent, index)``."""
+    """Where each node is before a change: ``(node, parent, index, interest)``.
+
+    ``interest`` holds the subscriptions that watch the node's old place,
+    found now: by the end of a call that moves several nodes, that place may
+    have left an observed subtree along with one of them, yet the observer
+    must still hear that the node left.
+    """
     out: Before = []
     seen: set[int] = set()
+    watched = bool(REGISTRY)
+    by_parent: dict[int, Interest] = {}
     for n in nodes:
-        if id(n) not in seen:
-            seen.add(id(n))
-            out.append((n, n.parent, n.index))
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        parent = n.parent
+        interest = None
+        if watched and parent is not None:
+            interest = by_parent.get(id(parent))
+            if interest is None:
+                interest = by_parent[id(parent)] = {}
+                _interested(parent, interest)
+        out.append((n, parent, n.index, interest))
     return out
 
 
@@ -225,37 +357,63 @@ class _Delivery(threading.local):
 _delivery = _Delivery()
 
 
+Change = tuple[Any, Any, Any, Any, Any, "Interest | None"]
+"""``(node, parent, index, old_parent, old_index, interest)`` for a node that moved."""
+
+
 def after(snapshot: Before) -> None:
     """Compare with `before`, run the hooks, and deliver records to observers."""
-    records: list[Mutation] = []
-    for node, old_parent, old_index in snapshot:
+    changes: list[Change] = []
+    for node, old_parent, old_index, interest in snapshot:
         parent = node.parent
         index = node.index
-        if parent is old_parent and index == old_index:
-            continue
-        if old_parent is None:
-            kind: MutationKind = "added"
-        elif parent is None:
-            kind = "removed"
-        else:
-            kind = "moved"
-        records.append(Mutation(kind, node, parent, index, old_parent, old_index))
-    if not records:
+        if parent is not old_parent or index != old_index:
+            changes.append((node, parent, index, old_parent, old_index, interest))
+    if not changes:
         return
-    _run_hooks(records)
+    state = _delivery
     if REGISTRY:
-        _enqueue(records)
+        now: list[tuple[Subscription, Mutation]] = []
+        _enqueue(changes, state.queue, now)
+        for sub, m in now:
+            _deliver(sub, m)
+    if state.busy:
+        _run_hooks(changes)  # a nested change: its records wait for the current round
+        return
+    state.busy = True
+    try:
+        _run_hooks(changes)
+        if state.queue:
+            _drain(state.queue)
+    finally:
+        state.busy = False
+        state.queue.clear()  # non-empty only if a BaseException stopped the delivery
 
 
-def _run_hooks(records: list[Mutation]) -> None:
-    for m in records:
-        node = m.node
-        if m.old_parent is not None and m.old_parent is not m.parent:
-            _safely(m.old_parent.on_child_removed, node)
-            _safely(node.on_detached, m.old_parent)
-        if m.parent is not None and m.parent is not m.old_parent:
-            _safely(node.on_attached, m.parent)
-            _safely(m.parent.on_child_added, node)
+_DEFAULT_HOOKS: dict[str, Any] = {}
+"""BaseNode's own (empty) hooks, which `_run_hooks` skips rather than calls."""
+
+
+def _run_hooks(changes: list[Change]) -> None:
+    defaults = _DEFAULT_HOOKS
+    if not defaults:
+        from boughs.node import BaseNode
+
+        for name in ("on_attached", "on_detached", "on_child_added", "on_child_removed"):
+            defaults[name] = getattr(BaseNode, name)
+    for node, parent, _, old_parent, _, _ in changes:
+        if parent is old_parent:
+            continue
+        if old_parent is not None:
+            if type(old_parent).on_child_removed is not defaults["on_child_removed"]:
+                _safely(old_parent.on_child_removed, node)
+            if type(node).on_detached is not defaults["on_detached"]:
+                _safely(node.on_detached, old_parent)
+        if parent is not None:
+            if type(node).on_attached is not defaults["on_attached"]:
+                _safely(node.on_attached, parent)
+            if type(parent).on_child_added is not defaults["on_child_added"]:
+                _safely(parent.on_child_added, node)
 
 
 def _safely(hook: Callable[[Any], object], arg: object) -> None:
@@ -277,7 +435,8 @@ def _safely(hook: Callable[[Any], object], arg: object) -> None:
         sys.unraisablehook(report)
 
 
-def _interested(parent: BaseNode | None, found: dict[int, Subscription]) -> None:
+def _interested(parent: BaseNode | None, found: Interest) -> None:
+    """Add the subscriptions that watch ``parent``'s children (directly or as a subtree)."""
     if parent is None:
         return
     direct = REGISTRY.get(id(parent))
@@ -292,28 +451,52 @@ def _interested(parent: BaseNode | None, found: dict[int, Subscription]) -> None
                     found[id(sub)] = sub
 
 
-def _enqueue(records: list[Mutation]) -> None:
-    state = _delivery
-    queue = state.queue
-    for m in records:
-        found: dict[int, Subscription] = {}
-        _interested(m.parent, found)
-        if m.old_parent is not m.parent:
-            _interested(m.old_parent, found)
-        for sub in sorted(found.values(), key=lambda s: s._order):
-            queue.append((sub, m))
-    if state.busy:
-        return  # a callback changed the tree: its records wait for this round to end
-    state.busy = True
-    try:
-        while queue:
-            sub, m = queue.popleft()
-            if not sub._active:
-                continue
-            callback = sub._call()
-            if callback is None:
-                sub.cancel()
-                continue
-            _safely(callback, m)
-    finally:
-        state.busy = False
+def _enqueue(
+    changes: list[Change],
+    queue: deque[tuple[Subscription, Mutation]],
+    now: list[tuple[Subscription, Mutation]],
+) -> None:
+    """Queue a record of each change for the subscriptions it concerns (immediate: ``now``).
+
+    A change concerns the watchers of the node's old place as it was before
+    the call (found by `before`) and of its new place as the call leaves it.
+    A change that concerns nobody makes no record.
+    """
+    for node, parent, index, old_parent, old_index, old in changes:
+        found: Interest = {}
+        _interested(parent, found)
+        if old is None:  # not looked up before the call (nobody was subscribed then)
+            _interested(old_parent, found)
+        else:
+            found.update(old)
+        if not found:
+            continue
+        if old_parent is None:
+            kind: MutationKind = "added"
+        elif parent is None:
+            kind = "removed"
+        else:
+            kind = "moved"
+        m = Mutation(kind, node, parent, index, old_parent, old_index)
+        for sub in sorted(found.values(), key=_by_order):
+            (now if sub._immediate else queue).append((sub, m))
+
+
+def _by_order(sub: Subscription) -> int:
+    return sub._order
+
+
+def _deliver(sub: Subscription, m: Mutation) -> None:
+    if not sub._active:
+        return
+    callback = sub._call()
+    if callback is None:
+        sub.cancel()
+        return
+    _safely(callback, m)
+
+
+def _drain(queue: deque[tuple[Subscription, Mutation]]) -> None:
+    while queue:
+        sub, m = queue.popleft()
+        _deliver(sub, m)
