@@ -340,9 +340,14 @@ def to_json(
     Args:
         node: the top of the subtree.
         file: a text file to write to; then ``None`` is returned.
-        name_key, children_key, attrs: as for `to_dict`.
-        indent, separators, ensure_ascii, default: as for `json.dumps`.
-            (Indenting a deep tree makes its text quadratic in the depth.)
+        name_key: as for `to_dict`.
+        children_key: as for `to_dict`.
+        attrs: as for `to_dict`.
+        indent: as for `json.dumps` (indenting a deep tree makes its text
+            quadratic in the depth).
+        separators: as for `json.dumps`.
+        ensure_ascii: as for `json.dumps`.
+        default: as for `json.dumps`.
 
     Returns:
         the JSON text, or ``None`` when written to ``file``.
