@@ -38,6 +38,7 @@ import os
 import pickle
 import platform
 import random
+import signal
 import statistics
 import subprocess
 import sys
@@ -100,7 +101,10 @@ TREE_WORKLOADS = [
 WIDE_WORKLOADS = ["wide_fill", "wide_index", "wide_detach"]
 DEEP_WORKLOADS = ["deep_walk", "deep_height", "deep_copy", "deep_pickle", "deep_del"]
 ALL_WORKLOADS = TREE_WORKLOADS + WIDE_WORKLOADS + DEEP_WORKLOADS
-WALKS = {"walk_pre": "pre", "walk_post": "post", "walk_level": "level"}
+# Read-only workloads: one process per (library, shape, size) runs them all on one tree.
+READS = ["walk_pre", "walk_post", "walk_level", "depth_all"]
+_SHARED: dict[tuple[str, str, int], tuple[list[str], list[int], Handle]] = {}
+_ADAPTERS_MADE: dict[str, Adapter] = {}
 
 
 class Unsupported(Exception):
@@ -1089,7 +1093,9 @@ class Case:
         self.shape = spec.get("shape", "")
         self.repeats = spec["repeats"]
         self.budget = spec["budget"]
-        self.ad = ADAPTERS[self.lib]()
+        if self.lib not in _ADAPTERS_MADE:
+            _ADAPTERS_MADE[self.lib] = ADAPTERS[self.lib]()
+        self.ad = _ADAPTERS_MADE[self.lib]
         self.extra: dict[str, Any] = {}
         self.created = time.perf_counter()
 
@@ -1103,6 +1109,15 @@ class Case:
 
     def tree_inputs(self) -> tuple[list[str], list[int]]:
         return make_names(self.n), make_parents(self.shape, self.n)
+
+    def shared_tree(self) -> tuple[list[str], list[int], Handle]:
+        """The tree the read-only workloads of this process share (built once, untimed)."""
+        key = (self.lib, self.shape, self.n)
+        if key not in _SHARED:
+            names, parents = self.tree_inputs()
+            _SHARED.clear()
+            _SHARED[key] = names, parents, self.ad.build(names, parents)
+        return _SHARED[key]
 
     def run_build(self) -> Callable[[bool], float]:
         names, parents = self.tree_inputs()
@@ -1119,9 +1134,8 @@ class Case:
         return once
 
     def run_walk(self, order: str) -> Callable[[bool], float]:
-        names, parents = self.tree_inputs()
+        names, parents, h = self.shared_tree()
         ad = self.ad
-        h = ad.build(names, parents)
         want = [names[i] for i in model_order(model_children(parents), order)]
 
         def consume() -> int:
@@ -1150,9 +1164,8 @@ class Case:
         return self.run_walk("level")
 
     def run_depth_all(self) -> Callable[[bool], float]:
-        names, parents = self.tree_inputs()
+        names, parents, h = self.shared_tree()
         ad = self.ad
-        h = ad.build(names, parents)
         want = model_depth_sum(parents)
 
         def once(verify: bool) -> float:
@@ -1436,12 +1449,27 @@ class Case:
         return result
 
 
+class CaseTimeout(BaseException):
+    """Raised by the alarm when a case runs past its time limit."""
+
+
+def _alarm(signum: int, frame: Any) -> None:
+    raise CaseTimeout
+
+
 def worker(specs: list[dict[str, Any]]) -> None:
     real_stdout = sys.stdout
+    has_alarm = hasattr(signal, "setitimer")
+    if has_alarm:
+        signal.signal(signal.SIGALRM, _alarm)
     for spec in specs:
         sys.stdout = sys.stderr  # a library that prints must not corrupt our protocol
         try:
+            if has_alarm and spec.get("timeout"):
+                signal.setitimer(signal.ITIMER_REAL, spec["timeout"])
             result = Case(spec).execute()
+        except CaseTimeout:
+            result = {"status": "timeout", "reason": f"over {spec['timeout']:g} s"}
         except Unsupported as exc:
             result = {"status": "n/a", "reason": str(exc)}
         except VerifyError as exc:
@@ -1450,6 +1478,8 @@ def worker(specs: list[dict[str, Any]]) -> None:
             text = str(exc).splitlines()[0][:200] if str(exc) else ""
             result = {"status": "error", "reason": f"{type(exc).__name__}: {text}"}
         finally:
+            if has_alarm:
+                signal.setitimer(signal.ITIMER_REAL, 0)
             sys.stdout = real_stdout
             gc.enable()
         print("@@RESULT " + json.dumps({**spec, **result}), flush=True)
@@ -1522,7 +1552,12 @@ def plan(args: argparse.Namespace, libs: list[str]) -> list[list[dict[str, Any]]
                 shapes = args.big_shapes if big else args.shapes
                 points += [(n, workload, shape) for shape in shapes]
     points.sort(key=lambda p: p[0])  # stable: workload order kept within a size
-    common = {"repeats": args.repeats, "budget": args.budget, "ops": args.ops}
+    common = {
+        "repeats": args.repeats,
+        "budget": args.budget,
+        "ops": args.ops,
+        "timeout": args.timeout,
+    }
     cases = [
         [{"lib": lib, "workload": w, "shape": shape, "n": n, **common} for lib in libs]
         for n, w, shape in points
@@ -1537,7 +1572,23 @@ def plan(args: argparse.Namespace, libs: list[str]) -> list[list[dict[str, Any]]
             for spec in group:
                 by_lib.setdefault(spec["lib"], []).append(spec)
         return list(by_lib.values())
-    return [[spec] for group in cases for spec in group]
+    groups: list[list[dict[str, Any]]] = []
+    reads: dict[tuple[str, str, int], list[dict[str, Any]]] = {}
+    for group in cases:
+        for spec in group:
+            if spec["workload"] not in READS:
+                groups.append([spec])
+                continue
+            key = (spec["lib"], spec["shape"], spec["n"])
+            if key not in reads:
+                reads[key] = []
+                groups.append(reads[key])
+            reads[key].append(spec)
+    # vary which read workload comes first in its process
+    for i, specs in enumerate(reads.values()):
+        k = i % len(specs)
+        specs[:] = specs[k:] + specs[:k]
+    return groups
 
 
 def projected_skip(
@@ -1552,18 +1603,21 @@ def projected_skip(
     if not past:
         return None
     last = past[-1]
-    if last["status"] in ("timeout", "skipped"):
-        why = f"{last['status']} at {last['n']:,}"
+    if last["status"] in ("timeout", "skipped", "error", "crash"):
+        # a recursion limit, a missing feature or a time-out at a smaller size holds here too
+        first = last.get("reason", "").split(":")[0] if last["status"] == "error" else ""
+        why = f"{first or last['status']} at {last['n']:,}"
         return {**spec, "status": "skipped", "reason": why}
     if last["status"] != "ok" or "elapsed" not in last:
         return None
     per_run = last["elapsed"] / (1 + len(last["samples"]))
     exponent = 1.0
-    if len(past) >= 2 and past[-2]["status"] == "ok" and past[-2]["n"] < last["n"]:
-        before = past[-2]["elapsed"] / (1 + len(past[-2]["samples"]))
-        if before > 0.05:  # below that, start-up noise hides the growth
-            growth = per_run / before
-            exponent = min(2.0, max(1.0, math.log(growth) / math.log(last["n"] / past[-2]["n"])))
+    prev = past[-2] if len(past) >= 2 else None
+    if prev and prev["status"] == "ok" and prev["n"] < last["n"] and prev["samples"]:
+        before = statistics.median(prev["samples"])
+        if before > 0.001:  # below that, timer noise hides the growth
+            growth = statistics.median(last["samples"]) / before
+            exponent = min(2.0, max(1.0, math.log(growth) / math.log(last["n"] / prev["n"])))
     projected = 2 * per_run * (spec["n"] / last["n"]) ** exponent
     if projected > limit:
         why = (
@@ -1635,9 +1689,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--deep", help="chain depths, e.g. 1e4,1e5,1e6")
     parser.add_argument("--repeats", type=int, help="timed runs per case (5; quick: 1)")
     parser.add_argument("--ops", type=int, help="reparents/detaches per run (10,000)")
-    parser.add_argument("--timeout", type=float, help="seconds per case (default 120)")
+    parser.add_argument("--timeout", type=float, help="seconds per case (default 60)")
     parser.add_argument(
-        "--budget", type=float, default=10.0, help="seconds after which a case stops repeating"
+        "--budget", type=float, default=6.0, help="seconds after which a case stops repeating"
     )
     parser.add_argument("--name", help="results/<name>.json (default: quick or full)")
     parser.add_argument("--python", default=sys.executable, help="interpreter for workers")
@@ -1676,7 +1730,7 @@ def main(argv: list[str] | None = None) -> int:
         args.ops = args.ops or 10_000
         args.repeats = args.repeats or 5
         args.small_limit = 100_000  # 10^6 only for build and the walks
-        args.timeout = args.timeout or 120
+        args.timeout = args.timeout or 60
         args.name = args.name or "full"
     args.big_workloads = {"build", "walk_pre", "walk_post", "walk_level"}
     args.shapes = args.shapes.split(",")
@@ -1714,8 +1768,17 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     history: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for i, group in enumerate(groups, 1):
-        skip = None if args.quick else projected_skip(group[0], history, args.timeout)
-        results = [skip] if skip else run_group(args.python, group, args.timeout)
+        skipped, todo = [], []
+        for spec in group:
+            skip = None if args.quick else projected_skip(spec, history, args.timeout)
+            if skip:
+                skipped.append(skip)
+            else:
+                todo.append(spec)
+        results = skipped
+        if todo:
+            # each case has its own alarm in the worker; this is the backstop
+            results += run_group(args.python, todo, args.timeout * len(todo) + 30)
         for result in results:
             history.setdefault((result["lib"], result["workload"], result["shape"]), [])
             history[result["lib"], result["workload"], result["shape"]].append(result)
@@ -1730,6 +1793,8 @@ def main(argv: list[str] | None = None) -> int:
             )
         out_path.write_text(json.dumps(data, indent=1))
     data["settings"]["seconds"] = round(time.perf_counter() - started, 1)
+    cpu = os.times()
+    data["settings"]["worker_cpu_seconds"] = round(cpu.children_user + cpu.children_system, 1)
     out_path.write_text(json.dumps(data, indent=1))
     text = report(data)
     out_path.with_suffix(".md").write_text(text)
@@ -1759,8 +1824,11 @@ def cell(result: dict[str, Any] | None, floor: float | None) -> str:
         return "n/a"
     if status != "ok":
         reason = result.get("reason", "")
-        short = reason.split(":")[0] if status == "error" else status
-        return short.replace("|", "/")
+        if status == "error":
+            return reason.split(":")[0]
+        if status == "skipped":  # "RecursionError at 10,000", "timeout at 10,000", projected
+            return reason if " at " in reason and len(reason) < 40 else "skipped"
+        return status
     med = statistics.median(result["samples"])
     if result["workload"] == "memory":
         return f"{med:.0f} B"
