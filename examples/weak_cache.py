@@ -39,6 +39,7 @@ def box_of(node: Node) -> tuple[int, int]:
 
 
 def main() -> None:
+    gc.collect()  # start clean: leave nothing of anyone's (imports included) for later
     gc.disable()  # everything below is freed by reference counting alone
     doc = build_document()
     by_id = WeakIndex(doc, key=lambda n: getattr(n, "id", None))
@@ -83,8 +84,15 @@ def main() -> None:
     assert len(by_id) == len(layout) == len(renders) == 0
     assert by_id.root is None and not by_id.active
     gc.enable()
-    assert gc.collect() == 0, "the collector found nothing of ours to collect"
-    print("gc.collect() found nothing to free: reference counting did it all")
+    gc.set_debug(gc.DEBUG_SAVEALL)  # keep what the collector finds, to look at it
+    try:
+        gc.collect()
+        ours = [o for o in gc.garbage if isinstance(o, (Node, WeakIndex, NodeData))]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert not ours, f"the collector had to free {ours!r}"
+    print("gc.collect() found nothing of ours to free: reference counting did it all")
 
 
 if __name__ == "__main__":
