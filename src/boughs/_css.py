@@ -338,7 +338,7 @@ def _context(selector: Selector, node: BaseNode) -> tuple[int, int]:
             selector, kids, above | reach, reach, isinstance(parent, Document)
         )
         above |= reach
-        reach = reaches[_storage.logical_index(parent._children, child)]
+        reach = reaches[_storage.logical_index(parent, child)]
     return above, reach
 
 

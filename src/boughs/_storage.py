@@ -10,12 +10,16 @@ O(1) answers to the questions a tree asks most:
   (``None``) instead of shifting every later sibling, so detaching all
   children one by one is O(k) in any order. ``head`` counts the holes before
   the first live child and ``dead`` counts all holes; the last slot is always
-  live. Holes are squeezed out (O(k), amortised) when they pass half the
-  list, or when a question needs positions and holes sit in the middle.
+  live. A mutation squeezes holes out in place (O(k), amortised) when they
+  pass half the list. A *read* that needs positions while holes sit in the
+  middle never edits the list: it swaps in a copy without holes (`settled`),
+  so concurrent readers each see a whole, unchanging list.
 
 Every child keeps ``_index``: a hint of its *physical* slot. A hint is
 trusted only after ``kids[hint] is child`` confirms it; a wrong hint
 renumbers the family once, O(k), after which all hints are right again.
+Hints are the only thing a read writes, and a read checks them before use, so
+two readers rewriting hints at once cost time, never a wrong answer.
 
 Every child of a parent holds the same `Family` object: the one weak
 reference to that parent, which also records the parent's label so that an
@@ -172,13 +176,21 @@ def count(kids: Any) -> int:
     return len(kids) - kids.dead  # type: ignore[no-any-return]
 
 
-def renumber(kids: Any) -> None:
-    """Make every child's slot hint right. O(k)."""
+def renumber(kids: Any, child: BaseNode | None = None) -> int:
+    """Make every child's slot hint right; return ``child``'s slot (``-1`` if absent). O(k).
+
+    The slot is returned from the loop, not re-read from the hint, so that a
+    reader whose hints another reader is rewriting still gets its own answer.
+    """
+    found = -1
     i = 0
     for c in kids:
         if c is not None:
             c._index = i
+            if c is child:
+                found = i
         i += 1
+    return found
 
 
 def slot_of(kids: Any, child: BaseNode) -> int:
@@ -186,35 +198,50 @@ def slot_of(kids: Any, child: BaseNode) -> int:
     i = child._index
     if i < len(kids) and kids[i] is child:
         return i
-    renumber(kids)
-    return child._index
+    return renumber(kids, child)
 
 
 def squeeze(kids: Kids) -> None:
-    """Remove every hole and renumber. O(k)."""
+    """Remove every hole, in place, and renumber. O(k). For mutations only."""
     if kids.dead:
         kids[:] = [c for c in kids if c is not None]
         kids.dead = kids.head = 0
     renumber(kids)
 
 
-def logical_index(kids: Any, child: BaseNode) -> int:
-    """Position of ``child`` among the live children."""
+def settled(parent: BaseNode, kids: Kids) -> Kids:
+    """Replace ``parent``'s holey family by a copy without holes, and return it. O(k).
+
+    Reads use this instead of `squeeze`: they never change a list in place,
+    they swap in a new one with a single attribute store. A thread still
+    reading the old list sees it whole and unchanged, so any number of
+    threads may read positions at once while nobody writes.
+    """
+    fresh = Kids([c for c in kids if c is not None])
+    fresh.dead = fresh.head = 0
+    renumber(fresh)
+    parent._children = fresh
+    return fresh
+
+
+def logical_index(parent: BaseNode, child: BaseNode) -> int:
+    """Position of ``child`` among ``parent``'s live children. O(1) amortised."""
+    kids = parent._children
     s = slot_of(kids, child)
     if kids.__class__ is tuple:
         return s
     if kids.dead == kids.head:
         return s - kids.head  # type: ignore[no-any-return]
-    squeeze(kids)
-    return child._index
+    return slot_of(settled(parent, kids), child)
 
 
-def child_at(kids: Any, i: int) -> BaseNode:
-    """The live child at logical position ``0 <= i < count(kids)``."""
+def child_at(parent: BaseNode, i: int) -> BaseNode:
+    """The live child of ``parent`` at logical position ``0 <= i < count``. O(1) amortised."""
+    kids = parent._children
     if kids.__class__ is tuple:
         return kids[i]  # type: ignore[no-any-return]
     if kids.dead != kids.head:
-        squeeze(kids)
+        kids = settled(parent, kids)
     return kids[kids.head + i]  # type: ignore[no-any-return]
 
 
@@ -320,52 +347,39 @@ def insert_slot(parent: BaseNode, kids: Any, i: int, child: BaseNode) -> None:
     child._index = h
 
 
-def next_live(kids: Any, child: BaseNode) -> BaseNode | None:
-    """The live child after ``child``, pulling it over any holes next to ``child``."""
+def next_live(parent: BaseNode, child: BaseNode) -> BaseNode | None:
+    """The live child after ``child``: skips at most `_SQUEEZE_MIN` holes, else settles."""
+    kids = parent._children
     s = slot_of(kids, child)
     n = len(kids)
     j = s + 1
-    if j >= n:
-        return None
-    c = kids[j]
-    if c is not None:
-        return c  # type: ignore[no-any-return]
-    j += 1
-    while (c := kids[j]) is None:  # the last slot is live, so this stops
+    while j < n:
+        c = kids[j]
+        if c is not None:
+            return c  # type: ignore[no-any-return]
         j += 1
         if j - s > _SQUEEZE_MIN:
-            squeeze(kids)
-            s = child._index
-            return kids[s + 1] if s + 1 < len(kids) else None
-    if j < n - 1:
-        kids[s + 1] = c
-        kids[j] = None
-        c._index = s + 1
-    return c  # type: ignore[no-any-return]
+            kids = settled(parent, kids)
+            s = slot_of(kids, child) + 1
+            return kids[s] if s < len(kids) else None
+    return None
 
 
-def previous_live(kids: Any, child: BaseNode) -> BaseNode | None:
-    """The live child before ``child``, pulling it over any holes next to ``child``."""
+def previous_live(parent: BaseNode, child: BaseNode) -> BaseNode | None:
+    """The live child before ``child``: skips at most `_SQUEEZE_MIN` holes, else settles."""
+    kids = parent._children
     s = slot_of(kids, child)
-    j = s - 1
     if kids.__class__ is tuple:
-        return kids[j] if j >= 0 else None
+        return kids[s - 1] if s else None
     h = kids.head
-    if j < h:
-        return None
-    c = kids[j]
-    if c is not None:
-        return c  # type: ignore[no-any-return]
-    j -= 1
-    while (c := kids[j]) is None:  # kids[head] is live, so this stops
+    j = s - 1
+    while j >= h:
+        c = kids[j]
+        if c is not None:
+            return c  # type: ignore[no-any-return]
         j -= 1
         if s - j > _SQUEEZE_MIN:
-            squeeze(kids)
-            s = child._index
-            return kids[s - 1] if s > 0 else None
-    kids[s - 1] = c
-    kids[j] = None
-    c._index = s - 1
-    if j == h:
-        kids.head = s - 1
-    return c  # type: ignore[no-any-return]
+            kids = settled(parent, kids)
+            s = slot_of(kids, child)
+            return kids[s - 1] if s else None
+    return None

@@ -116,7 +116,7 @@ class ChildrenView(Sequence[N]):
             i += n
         if not 0 <= i < n:
             raise IndexError(f"child index {index} out of range for a node with {n} children")
-        return _storage.child_at(kids, i)  # type: ignore[return-value]
+        return _storage.child_at(self._node, i)  # type: ignore[return-value]
 
     def __iter__(self) -> Iterator[N]:
         return iter(_storage.snapshot(self._node._children))  # type: ignore[arg-type]
@@ -137,7 +137,7 @@ class ChildrenView(Sequence[N]):
         Complexity: O(1) amortised.
         """
         if value in self:
-            i = _storage.logical_index(self._node._children, value)  # type: ignore[arg-type]
+            i = _storage.logical_index(self._node, value)  # type: ignore[arg-type]
             n = len(self)
             lo = max(start + n, 0) if start < 0 else start
             hi = n if stop is None else (max(stop + n, 0) if stop < 0 else stop)
@@ -774,7 +774,7 @@ class BaseNode:
         _validate(parent, [other])
         snap = _watch(parent, [self, other])
         _unlink(other)
-        i = _storage.logical_index(parent._children, self)
+        i = _storage.logical_index(parent, self)
         _unlink(self)
         _storage.set_parent_ref(self, DETACHED)
         _link(parent, other, i)
@@ -840,7 +840,7 @@ class BaseNode:
             return
         moving = {id(c) for c in new}
         siblings = _storage.snapshot(parent._children)
-        i = _storage.logical_index(parent._children, self)
+        i = _storage.logical_index(parent, self)
         viable: BaseNode | None = None
         if after:
             for s in siblings[i + 1 :]:
@@ -855,11 +855,14 @@ class BaseNode:
         snap = _watch(parent, new)
         for c in new:
             _unlink(c)
-        kids = parent._children
         if after:
-            pos = _storage.count(kids) if viable is None else _storage.logical_index(kids, viable)
+            pos = (
+                _storage.count(parent._children)
+                if viable is None
+                else _storage.logical_index(parent, viable)
+            )
         else:
-            pos = 0 if viable is None else _storage.logical_index(kids, viable) + 1
+            pos = 0 if viable is None else _storage.logical_index(parent, viable) + 1
         for c in new:
             _link(parent, c, pos)
             pos += 1
@@ -988,7 +991,7 @@ class BaseNode:
         p = ref()
         if p is None:
             return None
-        return _storage.logical_index(p._children, self)
+        return _storage.logical_index(p, self)
 
     @property
     def path(self) -> tuple[BaseNode, ...]:
@@ -1038,7 +1041,7 @@ class BaseNode:
         Complexity: O(1) amortised.
         """
         p = self.parent
-        return None if p is None else _storage.next_live(p._children, self)
+        return None if p is None else _storage.next_live(p, self)
 
     @property
     def previous_sibling(self) -> BaseNode | None:
@@ -1053,7 +1056,7 @@ class BaseNode:
         Complexity: O(1) amortised.
         """
         p = self.parent
-        return None if p is None else _storage.previous_live(p._children, self)
+        return None if p is None else _storage.previous_live(p, self)
 
     @property
     def first_child(self) -> Self | None:

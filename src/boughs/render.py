@@ -334,7 +334,7 @@ class _Painter:
                 yield from self.note(f"{ellipsis} {hidden}", MORE_STYLE, guide + end)
                 stack.pop()
                 continue
-            child = child_at(kids, i)
+            child = child_at(parent, i)
             frame[1] = i + 1
             last = i + 1 >= n
             first = guide + (end if last else fork)
