@@ -322,3 +322,12 @@ def test_from_matrix_tolerates_float32_rounding() -> None:
     q = Quaternion.from_euler(0.3, -1.2, 2.0)
     rounded = tuple(tuple(float(f"{v:.7g}") for v in row) for row in q.to_matrix())
     assert Quaternion.from_matrix(rounded).angle_to(q) < 1e-6
+
+
+def test_axis_angle_of_a_rotation_with_subnormal_components_has_a_unit_axis() -> None:
+    # Found by hypothesis: dividing by a subnormal length gave an axis of length ~0.7.
+    q = Quaternion(1.0, 5e-324, 5e-324, 0.0).normalized()
+    axis, angle = q.to_axis_angle()
+    assert math.isclose(math.hypot(*axis), 1.0)
+    assert axis[0] == axis[1] > 0.0 and axis[2] == 0.0
+    assert 0.0 <= angle < 1e-300

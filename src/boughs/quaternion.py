@@ -466,10 +466,14 @@ class Quaternion:
         """
         q = self.normalized()
         w, x, y, z = (q._w, q._x, q._y, q._z) if q._w >= 0.0 else (-q._w, -q._x, -q._y, -q._z)
-        s = math.hypot(x, y, z)
-        if s == 0.0:
+        m = max(abs(x), abs(y), abs(z))
+        if m == 0.0:
             return (1.0, 0.0, 0.0), 0.0
-        return (x / s, y / s, z / s), 2.0 * math.atan2(s, w)
+        # Scale by the largest component first: dividing by a subnormal length
+        # (components near 5e-324) would round the axis far from unit length.
+        x, y, z = x / m, y / m, z / m
+        n = math.hypot(x, y, z)
+        return (x / n, y / n, z / n), 2.0 * math.atan2(m * n, w)
 
     def angle_to(self, other: Quaternion) -> float:
         """The angle in radians, in ``[0, pi]``, of the rotation from ``self`` to ``other``.
