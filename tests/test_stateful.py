@@ -17,7 +17,7 @@ from hypothesis import event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from boughs import LoopError, Node, NotAChildError, TreeError
+from boughs import BaseNode, LoopError, Node, NotAChildError, TreeError
 from boughs.events import Mutation
 from tests.strategies import check_storage
 
@@ -59,23 +59,55 @@ class Model:
         self.parent[c] = p
 
 
+HOOK_LOG: list[tuple[str, Node, Node]] = []
+
+
+class Hooked(Node):
+    """Nodes whose hooks log every call: a third of the pool in the hooked runs.
+
+    Mixed with plain nodes, they send some calls down the general path and let
+    others take the fast paths, which must still notice a hooked parent, child
+    or old parent.
+    """
+
+    def on_attached(self, parent: BaseNode) -> None:
+        HOOK_LOG.append(("attached", self, parent))  # type: ignore[arg-type]
+
+    def on_detached(self, old_parent: BaseNode) -> None:
+        HOOK_LOG.append(("detached", self, old_parent))  # type: ignore[arg-type]
+
+    def on_child_added(self, child: BaseNode) -> None:
+        HOOK_LOG.append(("child_added", child, self))  # type: ignore[arg-type]
+
+    def on_child_removed(self, child: BaseNode) -> None:
+        HOOK_LOG.append(("child_removed", child, self))  # type: ignore[arg-type]
+
+
 class TreeMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.nodes = [Node(f"n{i}", rank=(i * 7) % POOL) for i in range(POOL)]
+        self.hooked = False
         self.model = Model()
         self.pos = {id(n): i for i, n in enumerate(self.nodes)}
         self.records: list[Mutation] = []
         self.subscriptions: list[object] = []
         self.last_parents: dict[int, int | None] = dict(self.model.parent)
 
-    @initialize(observed=st.booleans())
-    def maybe_observe(self, observed: bool) -> None:
-        """Half the runs watch every node, which also sends every call down the slow path."""
-        if observed:
+    @initialize(mode=st.sampled_from(["plain", "observed", "hooked"]))
+    def choose_mode(self, mode: str) -> None:
+        """Plain nodes; or every node watched, which sends every call down the general
+        path; or a third of the nodes hooked, which mixes the general and fast paths."""
+        if mode == "observed":
             self.subscriptions = [
                 n.observe(self.records.append, subtree=False, weak=False) for n in self.nodes
             ]
+        elif mode == "hooked":
+            self.hooked = True
+            HOOK_LOG.clear()
+            for i in range(0, POOL, 3):
+                self.nodes[i] = Hooked(f"n{i}", rank=(i * 7) % POOL)
+            self.pos = {id(n): i for i, n in enumerate(self.nodes)}
 
     def teardown(self) -> None:
         for sub in self.subscriptions:
@@ -329,6 +361,30 @@ class TreeMachine(RuleBasedStateMachine):
             assert len(node.children) == len(self.model.kids[i])
             assert node.depth == len(self.model.ancestors_or_self(i)) - 1
             assert not node.parent_collected
+
+    @invariant()
+    def hooks_saw_exactly_the_parent_changes(self) -> None:
+        if not self.hooked:
+            return
+        expected = []
+        for i, node in enumerate(self.nodes):
+            old, new = self.last_parents[i], self.model.parent[i]
+            if old == new:
+                continue
+            if old is not None:
+                if isinstance(self.nodes[old], Hooked):
+                    expected.append(("child_removed", node, self.nodes[old]))
+                if isinstance(node, Hooked):
+                    expected.append(("detached", node, self.nodes[old]))
+            if new is not None:
+                if isinstance(node, Hooked):
+                    expected.append(("attached", node, self.nodes[new]))
+                if isinstance(self.nodes[new], Hooked):
+                    expected.append(("child_added", node, self.nodes[new]))
+        key = lambda e: (e[0], self.pos[id(e[1])], self.pos[id(e[2])])  # noqa: E731
+        assert sorted(HOOK_LOG, key=key) == sorted(expected, key=key)
+        HOOK_LOG.clear()
+        self.last_parents = dict(self.model.parent)
 
     @invariant()
     def records_describe_the_changes(self) -> None:

@@ -51,16 +51,27 @@ class Family(weakref.ref):  # type: ignore[type-arg]
 
     ``label`` is the parent's label when the family was made; ``up`` is the
     parent's own parent reference (``None`` for a root) or `DEAD` once the
-    parent has been collected or, for `DETACHED`, always.
+    parent has been collected or, for `DETACHED`, always. ``hooked`` tells
+    whether the parent's class has hooks, so that the mutation fast paths
+    learn it from a slot instead of a (slower) class attribute lookup.
     """
 
-    __slots__ = ("label", "up")
+    __slots__ = ("hooked", "label", "up")
 
+    hooked: bool
     label: str | None
     up: Any
 
 
-DEAD: Any = object()
+class _Dead:
+    """The type of `DEAD`: its ``up`` is ``None``, so a climb that does not test for
+    `DEAD` still stops one step later (the loop check in ``append`` relies on it)."""
+
+    __slots__ = ()
+    up = None
+
+
+DEAD: Any = _Dead()
 """The ``up`` of a family whose parent is gone."""
 
 
@@ -85,10 +96,11 @@ class _Gone:
 DETACHED: Family = Family(_Gone())
 """The parent reference of a node that was explicitly detached: always dead."""
 DETACHED.label = None
+DETACHED.hooked = False
 DETACHED.up = DEAD
 
 
-def new_family(parent: BaseNode) -> Family:
+def new_family(parent: BaseNode, hooked: bool | None = None) -> Family:
     """Make the shared weak reference to ``parent``, recording its label now."""
     fam = Family(parent, _parent_died)
     try:
@@ -96,6 +108,7 @@ def new_family(parent: BaseNode) -> Family:
     except Exception:  # a broken label must not break (or half-do) a mutation
         fam.label = type(parent).__name__
     fam.up = parent._parent_ref
+    fam.hooked = parent._hooked if hooked is None else hooked
     return fam
 
 

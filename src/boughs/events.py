@@ -106,14 +106,16 @@ _lock = threading.RLock()
 subscription exists. Re-entrant: a callback may fire inside a locked region."""
 
 
-_switch: list[type[BaseNode]] = []
-"""``[BaseNode]`` once known (boughs.node imports this module, so not at import time)."""
+_switch: list[Any] = []
+"""``[BaseNode, boughs.node]`` once known (boughs.node imports this module, so not at
+import time). The switch is ``BaseNode._slow_path`` and the module global
+``boughs.node._observed``, which the mutation fast paths read."""
 
 
 def _update_switch(
     registry: dict[int, list[Subscription]] = REGISTRY,
     lock: threading.RLock = _lock,
-    switch: list[type[BaseNode]] = _switch,
+    switch: list[Any] = _switch,
 ) -> None:
     """Turn the observed path on iff a subscription exists.
 
@@ -122,11 +124,14 @@ def _update_switch(
     (and module globals are cleared) still end their subscriptions quietly.
     """
     if not switch:
-        from boughs.node import BaseNode
+        from boughs import node
 
-        switch.append(BaseNode)
+        switch.append(node.BaseNode)
+        switch.append(node)
     with lock:
-        switch[0]._slow_path = bool(registry)
+        on = bool(registry)
+        switch[0]._slow_path = on
+        switch[1]._observed = on
 
 
 def _ended() -> None:

@@ -36,6 +36,13 @@ __all__ = ["BaseNode", "ChildrenView", "Node"]
 
 N = TypeVar("N", bound="BaseNode")
 
+_observed = False
+"""True while a subscription exists anywhere (`boughs.events` keeps it so)."""
+_new_family = _storage.new_family
+_remove_slot = _storage.remove_slot
+_slot_of = _storage.slot_of
+_renumber = _storage.renumber
+
 _NOTIFY_HOOKS = ("on_attached", "on_detached", "on_child_added", "on_child_removed")
 
 _repr = reprlib.Repr()
@@ -199,6 +206,8 @@ class BaseNode:
     """True while a subscription exists anywhere, and always for classes with hooks."""
     _vetoes: ClassVar[bool] = False
     """True for classes that override `validate_child`."""
+    _hooked: ClassVar[bool] = False
+    """True for classes that override any hook (`validate_child` included)."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -206,7 +215,7 @@ class BaseNode:
         if cls._vetoes or any(
             getattr(cls, hook) is not getattr(BaseNode, hook) for hook in _NOTIFY_HOOKS
         ):
-            cls._slow_path = True
+            cls._slow_path = cls._hooked = True
 
     def __init__(
         self, *, parent: BaseNode | None = None, children: Iterable[BaseNode] = ()
@@ -223,6 +232,9 @@ class BaseNode:
                 f"parent must be a node or None, not {_describe(parent)}; "
                 f"pass parent=<a {BaseNode.__name__} instance>"
             )
+        if parent is not None and children.__class__ is tuple and not children:
+            parent.append(self)  # the common case: a new leaf under a parent
+            return
         kids = _as_node_list(children, "children")
         _validate(self, kids)
         if parent is not None:
@@ -533,46 +545,83 @@ class BaseNode:
         Complexity: O(1) for a leaf; O(depth) when ``child`` has children
         (the loop check); plus O(1) amortised to leave its old parent.
         """
-        if not isinstance(child, BaseNode):
-            raise _not_a_node(self, child, "append")
-        if child._children is not None or child is self or self._slow_path or child._slow_path:
-            _validate(self, [child])
-            snap = _watch(self, [child])
-            _unlink(child)
-            _link(self, child, None)
-            if snap is not None:
-                events.after(snap)
-            return child
-        # The common case, inlined: a leaf cannot be an ancestor of anything.
+        # The common case, inlined: no subscription anywhere, no hooked class
+        # involved. Every check is made before anything changes.
+        if child.__class__ is not self.__class__:
+            if not isinstance(child, BaseNode):
+                raise _not_a_node(self, child, "append")
+            if child._hooked:
+                return self._attach(child)
+        if child is self or _observed:
+            return self._attach(child)
+        kids = self._children
+        small = kids.__class__ is tuple
+        if small:
+            fam = kids[0]._parent_ref
+            if fam.hooked:
+                return self._attach(child)
+        elif kids is None:
+            if self._hooked:  # a class lookup, paid once per parent
+                return self._attach(child)
+            fam = None
+        else:
+            fam = kids[kids.head]._parent_ref
+            if fam.hooked:
+                return self._attach(child)
+        grandkids = child._children
+        if grandkids is not None:
+            # Only a node with children can be an ancestor of this one: it is
+            # one exactly when its own family lies on this node's chain.
+            mine = (
+                grandkids[0] if grandkids.__class__ is tuple else grandkids[grandkids.head]
+            )._parent_ref
+            f = self._parent_ref
+            while f is not None:  # DEAD.up is None: a dead family ends the climb too
+                if f is mine:
+                    return self._attach(child)  # raises LoopError
+                f = f.up
         ref = child._parent_ref
         if ref is not None:
             old = ref()
             if old is not None:
-                if old._slow_path:
-                    snap = _watch(self, [child])
-                    _unlink(child)
-                    _link(self, child, None)
-                    if snap is not None:
-                        events.after(snap)
-                    return child
-                _unlink(child)
-        kids = self._children
-        if kids is None:
-            child._parent_ref = _storage.new_family(self)
-            child._index = 0
-            self._children = (child,)
-        elif kids.__class__ is tuple:
+                if ref.hooked or ref is fam:  # a hooked old parent, or a move within us
+                    return self._attach(child)
+                okids = old._children
+                if okids.__class__ is tuple:
+                    i = child._index
+                    if i >= len(okids) or okids[i] is not child:
+                        i = _renumber(okids, child)
+                    old._children = okids[:i] + okids[i + 1 :] if len(okids) > 1 else None
+                else:
+                    _remove_slot(old, okids, _slot_of(okids, child))
+        if small:
+            child._parent_ref = fam
             n = len(kids)
-            child._parent_ref = kids[0]._parent_ref
             if n < _SMALL:
                 child._index = n
                 self._children = kids + (child,)
             else:
                 _storage.insert_slot(self, kids, n, child)
+        elif kids is None:
+            child._parent_ref = fam = _new_family(self, False)
+            child._index = 0
+            self._children = (child,)
         else:
-            child._parent_ref = kids[kids.head]._parent_ref
+            child._parent_ref = fam
             child._index = len(kids)
             kids.append(child)
+        if grandkids is not None:
+            mine.up = fam
+        return child
+
+    def _attach(self, child: N) -> N:
+        """`append` with every check, hook and observer: the general path."""
+        _validate(self, [child])
+        snap = _watch(self, [child])
+        _unlink(child)
+        _link(self, child, None)
+        if snap is not None:
+            events.after(snap)
         return child
 
     def extend(self, nodes: Iterable[BaseNode]) -> None:
@@ -703,15 +752,32 @@ class BaseNode:
         Complexity: O(1) amortised.
         """
         ref = self._parent_ref
-        if ref is not None:
-            if ref() is not None:
-                snap = _watch(None, [self])
-                _unlink(self)
+        if ref is None:
+            return self
+        p = ref()
+        if p is None:
+            if ref is not DETACHED:
                 _storage.set_parent_ref(self, DETACHED)
-                if snap is not None:
-                    events.after(snap)
-            elif ref is not DETACHED:
-                _storage.set_parent_ref(self, DETACHED)
+            return self
+        if _observed or ref.hooked or (self.__class__ is not p.__class__ and self._hooked):
+            snap = _watch(None, [self])
+            _unlink(self)
+            _storage.set_parent_ref(self, DETACHED)
+            if snap is not None:
+                events.after(snap)
+            return self
+        kids = p._children
+        if kids.__class__ is tuple:
+            i = self._index
+            if i >= len(kids) or kids[i] is not self:
+                i = _renumber(kids, self)
+            p._children = kids[:i] + kids[i + 1 :] if len(kids) > 1 else None
+        else:
+            _remove_slot(p, kids, _slot_of(kids, self))
+        self._parent_ref = DETACHED
+        own = self._children
+        if own is not None:
+            (own[0] if own.__class__ is tuple else own[own.head])._parent_ref.up = DETACHED
         return self
 
     def move_to(self, parent: BaseNode, index: int | None = None) -> Self:
@@ -728,7 +794,7 @@ class BaseNode:
 
         Complexity: as `append` or `insert`.
         """
-        if not isinstance(parent, BaseNode):
+        if parent.__class__ is not self.__class__ and not isinstance(parent, BaseNode):
             raise TypeError(
                 f"cannot move {_safe_repr(self)} under {_describe(parent)}: the new parent "
                 "must be a node; use detach() to make it a root"
