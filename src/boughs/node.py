@@ -552,7 +552,7 @@ class BaseNode:
                 raise _not_a_node(self, child, "append")
             if child._hooked:
                 return self._attach(child)
-        if child is self or _observed:
+        if child is self or (_observed and _watched(self, child)):
             return self._attach(child)
         kids = self._children
         small = kids.__class__ is tuple
@@ -759,7 +759,11 @@ class BaseNode:
             if ref is not DETACHED:
                 _storage.set_parent_ref(self, DETACHED)
             return self
-        if _observed or ref.hooked or (self.__class__ is not p.__class__ and self._hooked):
+        if (
+            ref.hooked
+            or (self.__class__ is not p.__class__ and self._hooked)
+            or (_observed and _watched(None, self))
+        ):
             snap = _watch(None, [self])
             _unlink(self)
             _storage.set_parent_ref(self, DETACHED)
@@ -1573,22 +1577,60 @@ def _validate(parent: BaseNode, nodes: list[BaseNode]) -> None:
                 parent.validate_child(c)
 
 
+def _watched(parent: BaseNode | None, node: BaseNode) -> bool:
+    """Whether a subscription watches ``parent`` or ``node``'s current parent, or an
+    ancestor of either: whether moving ``node`` under ``parent`` concerns anyone.
+    O(depth); called only while a subscription exists somewhere."""
+    registry = events.REGISTRY
+    n = parent
+    while n is not None:
+        if id(n) in registry:
+            return True
+        ref = n._parent_ref
+        n = None if ref is None else ref()
+    ref = node._parent_ref
+    n = None if ref is None else ref()
+    while n is not None:
+        if id(n) in registry:
+            return True
+        ref = n._parent_ref
+        n = None if ref is None else ref()
+    return False
+
+
 def _watch(parent: BaseNode | None, nodes: list[BaseNode]) -> events.Before | None:
     """Where ``nodes`` are now, if a hook or an observer will want to know; else ``None``.
 
     The usual answer, with no subscription anywhere and no hooked class
-    involved, is ``None`` after a few class-attribute tests.
+    involved, is ``None`` after a few flag tests. While subscriptions exist,
+    the places involved (the new parent and each old one) and their ancestors
+    are looked up in the registry first, so that a subscription on another
+    tree costs an O(depth) climb, not a record snapshot.
     """
-    if parent is not None and parent._slow_path:
-        return events.before(nodes)
+    hooked = parent is not None and parent._hooked
+    olds: list[BaseNode] = []
     for c in nodes:
-        if c._slow_path:
-            return events.before(nodes)
+        if c._hooked:
+            hooked = True
         ref = c._parent_ref
         if ref is not None:
             p = ref()
-            if p is not None and p._slow_path:
+            if p is not None:
+                if ref.hooked:
+                    hooked = True
+                olds.append(p)
+    if hooked:
+        return events.before(nodes)
+    if not _observed:
+        return None
+    registry = events.REGISTRY
+    climbed: set[int] = set()
+    for place in (parent, *olds):
+        while place is not None and id(place) not in climbed:
+            if id(place) in registry:
                 return events.before(nodes)
+            climbed.add(id(place))
+            place = place.parent
     return None
 
 
