@@ -1078,3 +1078,33 @@ def test_mutation_records_are_frozen() -> None:
     m = Mutation("added", Node("a"), None, None, None, None)
     with pytest.raises(AttributeError):
         m.kind = "removed"  # type: ignore[misc]
+
+
+def test_with_a_subscription_elsewhere_fast_paths_still_report_what_concerns_it() -> None:
+    """The fast paths climb the places involved; only changes outside every watched
+    subtree skip the records."""
+    a = Node("a", children=[Node("a1", children=[Node("a2")])])
+    b = Node("b", children=[Node("b1", children=[Node("b2")])])
+    a2 = a.children[0].children[0]
+    b1 = b.children[0]
+    b2 = b1.children[0]
+    seen: list[Mutation] = []
+    with a.observe(seen.append, weak=False):
+        b.append(Node("new"))  # another tree: nothing
+        b2.move_to(b)
+        b2.detach()
+        b.append(b2)
+        assert seen == []
+        b2.move_to(a2)  # into the watched subtree, two levels down
+        assert [(m.kind, m.node, m.parent, m.old_parent) for m in seen] == [("moved", b2, a2, b)]
+        b1.append(b2)  # and out again
+        a2.append(Node("leaf")).detach()  # added, then removed, deep inside
+        assert [(m.kind, m.parent, m.old_parent) for m in seen[1:]] == [
+            ("moved", b1, a2),
+            ("added", a2, None),
+            ("removed", None, a2),
+        ]
+        b1.move_to(a)  # a subtree moves in: one record, for b1
+        assert [(m.kind, m.node) for m in seen[4:]] == [("moved", b1)]
+    check_invariants(a)
+    check_invariants(b)
