@@ -601,3 +601,43 @@ def test_rendering_makes_no_cycles(no_gc: None) -> None:
     draw(render_forest([root]))
     del root
     assert watch() is None  # freed by reference counting: the renderer kept nothing
+
+
+def test_render_text_draws_exactly_what_rich_prints_without_colours() -> None:
+    """render_text writes plain lines itself; rich printing the same picture must agree."""
+    import random
+
+    from rich.table import Table
+
+    from boughs.render import _plain
+
+    rng = random.Random(1)
+    names = ["x", "list[int]", "[/]x", "a\x1bb", "emoji 😀", "中文字符" * 3, "long " * 30]
+    names += ["two\nlines", "", "  spaced  ", "tab\tx"]
+
+    def table(n: Node) -> Table:
+        t = Table()
+        t.add_column("c")
+        t.add_row(str(n.name))
+        return t
+
+    labels: list[Any] = [None, lambda n: Text(str(n.name), style="red"), lambda n: str(n.name) * 2]
+    for trial in range(150):
+        nodes = [Node(rng.choice(names))]
+        for i in range(1, rng.randrange(1, 60)):
+            nodes.append(Node(rng.choice(names) + str(i), parent=rng.choice(nodes)))
+        top = rng.choice(nodes)
+        if trial % 10 == 0 and nodes[0].children:
+            top = nodes[0].children[0]
+            del nodes  # the picture starts with the collected-parent marker
+            assert top.parent_collected
+        options: dict[str, Any] = {
+            "max_depth": rng.choice([None, 0, 1, 3, 50]),
+            "max_children": rng.choice([None, 1, 3, 100]),
+            "max_nodes": rng.choice([None, 5, 1000]),
+            "guide": rng.choice(["unicode", "ascii", "bold", "double"]),
+            "label": table if trial % 17 == 0 else rng.choice(labels),
+            "highlight": rng.choice([None, lambda n: len(str(n.name)) % 2]),
+        }
+        width = rng.choice([1, 5, 20, 40, 80, 200])
+        assert render_text(top, width=width, **options) == _plain(render(top, **options), width)

@@ -56,6 +56,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Final, Generic, TypeAlias, TypeVar
 
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.jupyter import JupyterMixin
 from rich.segment import Segment
@@ -359,6 +360,43 @@ class _Painter:
         return self.note(text, MORE_STYLE, guide + self.guides[3])
 
 
+class _TextPainter(_Painter):
+    """The same traversal as `_Painter`, yielding plain lines instead of Segments.
+
+    `render_text` uses it: a label that is a ``str`` or a `Text` on one line
+    becomes ``guide + text`` directly, which is what rich would print with no
+    colours, without making a Segment per guide and label. Anything else (a
+    label that wraps, a renderable that is not `Text`) is rendered by rich,
+    line by line, so the picture is the same.
+    """
+
+    def line(  # type: ignore[override]
+        self, label: RenderableType | str, style: Style | None, first: str, rest: str
+    ) -> Iterator[str]:
+        if label.__class__ is str:
+            plain: str = label
+        elif isinstance(label, Text):
+            plain = label.plain
+        else:
+            plain = "\n"  # not Text: rich lays it out
+        if "\n" not in plain:
+            if _CONTROL.search(plain) is not None:
+                plain = _CONTROL.sub(_picture, plain)
+            room = self.width - len(first)
+            if (len(plain) if plain.isascii() else cell_len(plain)) <= room:
+                yield first + plain + "\n"
+                return
+        # As Console.print does: split into lines, crop each to the width.
+        for segments in Segment.split_and_crop_lines(
+            super().line(label, style, first, rest), self.width, pad=False
+        ):
+            yield "".join([s.text for s in segments if not s.control])
+
+    def text(self, top: BaseNode) -> str:
+        """The whole picture, without the final newline."""
+        return "".join(self.tree(top))[:-1]  # type: ignore[arg-type]
+
+
 # --------------------------------------------------------- renderables --
 
 
@@ -385,7 +423,8 @@ class RenderedTree(JupyterMixin, Generic[N]):
 
     def to_text(self, width: int = 80) -> str:
         """The picture as plain text, without colour codes; see `render_text`."""
-        return _plain(self, width)
+        console = _text_console(width)
+        return _TextPainter(console, console.options, self._settings).text(self._node)
 
     def __repr__(self) -> str:
         return f"<RenderedTree of {self._node!r}>"
@@ -555,7 +594,7 @@ def render_text(
         label=label,
         highlight=highlight,
     )
-    return _plain(picture, width)
+    return picture.to_text(width)
 
 
 def render_forest(
@@ -671,9 +710,17 @@ _MISSING: Final = object()
 
 
 def _plain(renderable: RenderableType, width: int) -> str:
+    console = _text_console(width)
+    console.print(renderable)
+    text = console.file.getvalue()  # type: ignore[attr-defined]
+    return text[:-1] if text.endswith("\n") else text  # type: ignore[no-any-return]
+
+
+def _text_console(width: int) -> Console:
+    """A console that writes plain text ``width`` cells wide into a string."""
     if isinstance(width, bool) or not isinstance(width, int) or width < 1:
         raise ValueError(f"width must be a positive int, not {width!r}")
-    console = Console(
+    return Console(
         file=io.StringIO(),
         width=width,
         color_system=None,
@@ -685,6 +732,3 @@ def _plain(renderable: RenderableType, width: int) -> str:
         markup=False,
         highlight=False,
     )
-    console.print(renderable)
-    text = console.file.getvalue()  # type: ignore[attr-defined]
-    return text[:-1] if text.endswith("\n") else text  # type: ignore[no-any-return]
