@@ -552,22 +552,16 @@ class BaseNode:
                 raise _not_a_node(self, child, "append")
             if child._hooked:
                 return self._attach(child)
-        if child is self or (_observed and _watched(self, child)):
+        if child is self or self._hooked or (_observed and _watched(self, child)):
             return self._attach(child)
         kids = self._children
         small = kids.__class__ is tuple
         if small:
             fam = kids[0]._parent_ref
-            if fam.hooked:
-                return self._attach(child)
         elif kids is None:
-            if self._hooked:  # a class lookup, paid once per parent
-                return self._attach(child)
             fam = None
         else:
             fam = kids[kids.head]._parent_ref
-            if fam.hooked:
-                return self._attach(child)
         grandkids = child._children
         if grandkids is not None:
             # Only a node with children can be an ancestor of this one: it is
