@@ -36,6 +36,8 @@ __all__ = ["BaseNode", "ChildrenView", "Node"]
 
 N = TypeVar("N", bound="BaseNode")
 
+_plain: list[type | None] = [None]
+"""The node class most recently found to have no hooks (a cache for `append`)."""
 _observed = False
 """True while a subscription exists anywhere (`boughs.events` keeps it so)."""
 _new_family = _storage.new_family
@@ -547,12 +549,17 @@ class BaseNode:
         """
         # The common case, inlined: no subscription anywhere, no hooked class
         # involved. Every check is made before anything changes.
-        if child.__class__ is not self.__class__:
+        cls = self.__class__
+        if child.__class__ is not cls:
             if not isinstance(child, BaseNode):
                 raise _not_a_node(self, child, "append")
             if child._hooked:
                 return self._attach(child)
-        if child is self or self._hooked or (_observed and _watched(self, child)):
+        if cls is not _plain[0]:  # a class lookup, unless cls was just found plain
+            if cls._hooked:
+                return self._attach(child)
+            _plain[0] = cls
+        if child is self or (_observed and _watched(self, child)):
             return self._attach(child)
         kids = self._children
         small = kids.__class__ is tuple
