@@ -40,7 +40,8 @@ _plain: list[type | None] = [None]
 """The node class most recently found to have no hooks (a cache for `append`)."""
 _observed = False
 """True while a subscription exists anywhere (`boughs.events` keeps it so)."""
-_new_family = _storage.new_family
+_Family = _storage.Family
+_parent_died = _storage._parent_died
 _remove_slot = _storage.remove_slot
 _slot_of = _storage.slot_of
 _renumber = _storage.renumber
@@ -604,7 +605,15 @@ class BaseNode:
             else:
                 _storage.insert_slot(self, kids, n, child)
         elif kids is None:
-            child._parent_ref = fam = _new_family(self, False)
+            # _storage.new_family, inlined: a first child makes the family.
+            fam = _Family(self, _parent_died)
+            try:
+                fam.label = self.tree_label()
+            except Exception:  # a broken label must not break (or half-do) a mutation
+                fam.label = cls.__name__
+            fam.up = self._parent_ref
+            fam.hooked = False
+            child._parent_ref = fam
             child._index = 0
             self._children = (child,)
         else:
