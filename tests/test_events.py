@@ -15,11 +15,11 @@ import sys
 import threading
 import weakref
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
-from boughs import BaseNode, Node, TreeError
+from boughs import BaseNode, LoopError, Node, TreeError
 from boughs import events as ev
 from boughs.events import Mutation, Subscription
 from tests.strategies import check_invariants
@@ -894,6 +894,33 @@ def test_a_veto_leaves_the_tree_observers_and_hooks_untouched_for_every_call() -
                 call()
         assert rec.seen == [], f"veto {number} reported a change"
         assert shape(root) == before, f"veto {number} changed the tree"
+    check_invariants(root)
+
+
+def test_a_veto_leaves_the_tree_untouched_on_the_unobserved_fast_paths() -> None:
+    class LoggingItems(OnlyItems):
+        log: ClassVar[list[str]] = []
+
+        def on_child_added(self, child: BaseNode) -> None:
+            self.log.append(f"added {name(child)}")
+
+    root = Node("root")
+    ul = LoggingItems("ul", parent=root)
+    li = ul.append(Node("li"))
+    p = Node("p", parent=root)
+    other = Node("other", parent=root)
+    deep = Node("deep", children=[Node("x")], parent=root)
+    before = shape(root)
+    LoggingItems.log.clear()
+    for number, call in enumerate([*veto_calls(ul, li, p, other), lambda: ul.append(deep)]):
+        with pytest.raises(TypeError, match="accepts only li"):
+            call()
+        assert shape(root) == before, f"veto {number} changed the tree"
+    assert LoggingItems.log == []
+    with pytest.raises(LoopError):  # the loop check comes before the veto
+        ul.append(root)
+    ul.append(Node("li"))
+    assert LoggingItems.log == ["added li"]
     check_invariants(root)
 
 

@@ -395,6 +395,28 @@ def after(snapshot: Before) -> None:
         state.queue.clear()  # non-empty only if a BaseException stopped the delivery
 
 
+def notify(node: BaseNode, old_parent: BaseNode | None, parent: BaseNode | None) -> None:
+    """Run the hooks of one change of parent that no observer watches.
+
+    The lean sibling of `after`, for a call that moved one node and knows
+    where from: no snapshot, no positions, no records; the same hooks in the
+    same order, and the same rule for changes that the hooks make.
+    """
+    change: list[Change] = [(node, parent, None, old_parent, None, None)]
+    state = _delivery
+    if state.busy:
+        _run_hooks(change)
+        return
+    state.busy = True
+    try:
+        _run_hooks(change)
+        if state.queue:
+            _drain(state.queue)
+    finally:
+        state.busy = False
+        state.queue.clear()
+
+
 _DEFAULT_HOOKS: dict[str, Any] = {}
 """BaseNode's own (empty) hooks, which `_run_hooks` skips rather than calls."""
 

@@ -548,18 +548,22 @@ class BaseNode:
         Complexity: O(1) for a leaf; O(depth) when ``child`` has children
         (the loop check); plus O(1) amortised to leave its old parent.
         """
-        # The common case, inlined: no subscription anywhere, no hooked class
-        # involved. Every check is made before anything changes.
+        # The common case, inlined: nobody watches the places involved. Every
+        # check (and veto) is made before anything changes; hooks run after.
         cls = self.__class__
+        hooked = False
         if child.__class__ is not cls:
             if not isinstance(child, BaseNode):
                 raise _not_a_node(self, child, "append")
-            if child._hooked:
-                return self._attach(child)
-        if cls is not _plain[0]:  # a class lookup, unless cls was just found plain
-            if cls._hooked:
-                return self._attach(child)
-            _plain[0] = cls
+            hooked = child._hooked
+        if cls is _plain[0]:  # cls was just found without hooks: skip its class lookup
+            self_hooked = False
+        else:
+            self_hooked = cls._hooked
+            if self_hooked:
+                hooked = True
+            else:
+                _plain[0] = cls
         if child is self or (_observed and _watched(self, child)):
             return self._attach(child)
         kids = self._children
@@ -583,19 +587,23 @@ class BaseNode:
                     return self._attach(child)  # raises LoopError
                 f = f.up
         ref = child._parent_ref
-        if ref is not None:
-            old = ref()
-            if old is not None:
-                if ref.hooked or ref is fam:  # a hooked old parent, or a move within us
-                    return self._attach(child)
-                okids = old._children
-                if okids.__class__ is tuple:
-                    i = child._index
-                    if i >= len(okids) or okids[i] is not child:
-                        i = _renumber(okids, child)
-                    old._children = okids[:i] + okids[i + 1 :] if len(okids) > 1 else None
-                else:
-                    _remove_slot(old, okids, _slot_of(okids, child))
+        old = None if ref is None else ref()
+        if old is not None:
+            if ref is fam:  # a move within this family
+                return self._attach(child)
+            if ref.hooked:
+                hooked = True
+        if self_hooked and self._vetoes:
+            self.validate_child(child)  # may raise: nothing has changed yet
+        if old is not None:
+            okids = old._children
+            if okids.__class__ is tuple:
+                i = child._index
+                if i >= len(okids) or okids[i] is not child:
+                    i = _renumber(okids, child)
+                old._children = okids[:i] + okids[i + 1 :] if len(okids) > 1 else None
+            else:
+                _remove_slot(old, okids, _slot_of(okids, child))
         if small:
             child._parent_ref = fam
             n = len(kids)
@@ -612,7 +620,7 @@ class BaseNode:
             except Exception:  # a broken label must not break (or half-do) a mutation
                 fam.label = cls.__name__
             fam.up = self._parent_ref
-            fam.hooked = False
+            fam.hooked = self_hooked
             child._parent_ref = fam
             child._index = 0
             self._children = (child,)
@@ -622,16 +630,28 @@ class BaseNode:
             kids.append(child)
         if grandkids is not None:
             mine.up = fam
+        if hooked:
+            events.notify(child, old, self)
         return child
 
     def _attach(self, child: N) -> N:
         """`append` with every check, hook and observer: the general path."""
         _validate(self, [child])
-        snap = _watch(self, [child])
+        if _observed and _watched(self, child):
+            snap = events.before([child])
+            _unlink(child)
+            _link(self, child, None)
+            events.after(snap)
+            return child
+        # Nobody watches: hooks at most, which need no snapshot of positions.
+        ref = child._parent_ref
+        old = None if ref is None else ref()
         _unlink(child)
         _link(self, child, None)
-        if snap is not None:
-            events.after(snap)
+        if old is not self and (
+            self._hooked or child._hooked or (old is not None and old._hooked)
+        ):
+            events.notify(child, old, self)
         return child
 
     def extend(self, nodes: Iterable[BaseNode]) -> None:
