@@ -587,12 +587,14 @@ class BaseNode:
                     return self._attach(child)  # raises LoopError
                 f = f.up
         ref = child._parent_ref
-        old = None if ref is None else ref()
-        if old is not None:
-            if ref is fam:  # a move within this family
-                return self._attach(child)
-            if ref.hooked:
-                hooked = True
+        old = None
+        if ref is not None:
+            old = ref()
+            if old is not None:
+                if ref is fam:  # a move within this family
+                    return self._attach(child)
+                if ref.hooked:
+                    hooked = True
         if self_hooked and self._vetoes:
             self.validate_child(child)  # may raise: nothing has changed yet
         if old is not None:
@@ -648,9 +650,7 @@ class BaseNode:
         old = None if ref is None else ref()
         _unlink(child)
         _link(self, child, None)
-        if old is not self and (
-            self._hooked or child._hooked or (old is not None and old._hooked)
-        ):
+        if old is not self and (self._hooked or child._hooked or (old is not None and old._hooked)):
             events.notify(child, old, self)
         return child
 
