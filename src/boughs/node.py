@@ -789,17 +789,13 @@ class BaseNode:
             if ref is not DETACHED:
                 _storage.set_parent_ref(self, DETACHED)
             return self
-        if (
-            ref.hooked
-            or (self.__class__ is not p.__class__ and self._hooked)
-            or (_observed and _watched(None, self))
-        ):
-            snap = _watch(None, [self])
+        if _observed and _watched(None, self):
+            snap = events.before([self])
             _unlink(self)
             _storage.set_parent_ref(self, DETACHED)
-            if snap is not None:
-                events.after(snap)
+            events.after(snap)
             return self
+        hooked = ref.hooked or (self.__class__ is not p.__class__ and self._hooked)
         kids = p._children
         if kids.__class__ is tuple:
             i = self._index
@@ -812,6 +808,8 @@ class BaseNode:
         own = self._children
         if own is not None:
             (own[0] if own.__class__ is tuple else own[own.head])._parent_ref.up = DETACHED
+        if hooked:
+            events.notify(self, p, None)
         return self
 
     def move_to(self, parent: BaseNode, index: int | None = None) -> Self:
