@@ -29,8 +29,9 @@ nodes checked by reads that missed the O(1) fast path). The workloads:
 * ``eager full pass (baseline)``: what a renderer that recomputes every world
   matrix each frame pays (three.js ``updateMatrixWorld`` on a dirty root): a
   pre-order walk doing ``parent_world @ local`` for every node, no cache.
-* ``build (N appends)``: building the tree, for scale (scene nodes take the
-  core's observed mutation path, because their hooks invalidate caches).
+* ``build (N appends)``: building the tree, for scale (scene nodes have
+  hooks, which invalidate caches: each append runs them after the change,
+  on the same fast path as plain nodes when nobody observes the tree).
 
 Timings depend on the machine and its load; the counters do not. On a
 shared machine, ``--clock cpu`` times with `time.process_time` (CPU time of
