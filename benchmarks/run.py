@@ -1095,6 +1095,10 @@ class Case:
         self.budget = spec["budget"]
         if self.lib not in _ADAPTERS_MADE:
             _ADAPTERS_MADE[self.lib] = ADAPTERS[self.lib]()
+            # What the library imported (rich alone is tens of thousands of objects)
+            # leaves the collector's view: collections then cost what the trees cost.
+            gc.collect()
+            gc.freeze()
         self.ad = _ADAPTERS_MADE[self.lib]
         self.extra: dict[str, Any] = {}
         self.created = time.perf_counter()

@@ -51,14 +51,11 @@ class Family(weakref.ref):  # type: ignore[type-arg]
 
     ``label`` is the parent's label when the family was made; ``up`` is the
     parent's own parent reference (``None`` for a root) or `DEAD` once the
-    parent has been collected or, for `DETACHED`, always. ``hooked`` tells
-    whether the parent's class has hooks, so that the mutation fast paths
-    learn it from a slot instead of a (slower) class attribute lookup.
+    parent has been collected or, for `DETACHED`, always.
     """
 
-    __slots__ = ("hooked", "label", "up")
+    __slots__ = ("label", "up")
 
-    hooked: bool
     label: str | None
     up: Any
 
@@ -96,11 +93,10 @@ class _Gone:
 DETACHED: Family = Family(_Gone())
 """The parent reference of a node that was explicitly detached: always dead."""
 DETACHED.label = None
-DETACHED.hooked = False
 DETACHED.up = DEAD
 
 
-def new_family(parent: BaseNode, hooked: bool | None = None) -> Family:
+def new_family(parent: BaseNode) -> Family:
     """Make the shared weak reference to ``parent``, recording its label now."""
     fam = Family(parent, _parent_died)
     try:
@@ -108,7 +104,6 @@ def new_family(parent: BaseNode, hooked: bool | None = None) -> Family:
     except Exception:  # a broken label must not break (or half-do) a mutation
         fam.label = type(parent).__name__
     fam.up = parent._parent_ref
-    fam.hooked = parent._hooked if hooked is None else hooked
     return fam
 
 

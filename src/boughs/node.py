@@ -593,7 +593,8 @@ class BaseNode:
             if old is not None:
                 if ref is fam:  # a move within this family
                     return self._attach(child)
-                if ref.hooked:
+                oc = old.__class__
+                if oc is not cls and oc is not _plain[0] and oc._hooked:
                     hooked = True
         if self_hooked and self._vetoes:
             self.validate_child(child)  # may raise: nothing has changed yet
@@ -622,7 +623,6 @@ class BaseNode:
             except Exception:  # a broken label must not break (or half-do) a mutation
                 fam.label = cls.__name__
             fam.up = self._parent_ref
-            fam.hooked = self_hooked
             child._parent_ref = fam
             child._index = 0
             self._children = (child,)
@@ -795,7 +795,8 @@ class BaseNode:
             _storage.set_parent_ref(self, DETACHED)
             events.after(snap)
             return self
-        hooked = ref.hooked or (self.__class__ is not p.__class__ and self._hooked)
+        pc = p.__class__
+        hooked = (pc is not _plain[0] and pc._hooked) or (self.__class__ is not pc and self._hooked)
         kids = p._children
         if kids.__class__ is tuple:
             i = self._index
@@ -1644,7 +1645,7 @@ def _watch(parent: BaseNode | None, nodes: list[BaseNode]) -> events.Before | No
         if ref is not None:
             p = ref()
             if p is not None:
-                if ref.hooked:
+                if p._hooked:
                     hooked = True
                 olds.append(p)
     if hooked:
