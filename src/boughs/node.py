@@ -548,22 +548,18 @@ class BaseNode:
         Complexity: O(1) for a leaf; O(depth) when ``child`` has children
         (the loop check); plus O(1) amortised to leave its old parent.
         """
-        # The common case, inlined: nobody watches the places involved. Every
-        # check (and veto) is made before anything changes; hooks run after.
+        # The common case, inlined: no hooked class involved and nobody watches
+        # the places involved. Every check is made before anything changes.
         cls = self.__class__
-        hooked = False
         if child.__class__ is not cls:
             if not isinstance(child, BaseNode):
                 raise _not_a_node(self, child, "append")
-            hooked = child._hooked
-        if cls is _plain[0]:  # cls was just found without hooks: skip its class lookup
-            self_hooked = False
-        else:
-            self_hooked = cls._hooked
-            if self_hooked:
-                hooked = True
-            else:
-                _plain[0] = cls
+            if child._hooked:
+                return self._attach(child)
+        if cls is not _plain[0]:  # a class lookup, unless cls was just found plain
+            if cls._hooked:
+                return self._attach(child)
+            _plain[0] = cls
         if child is self or (_observed and _watched(self, child)):
             return self._attach(child)
         kids = self._children
@@ -587,26 +583,20 @@ class BaseNode:
                     return self._attach(child)  # raises LoopError
                 f = f.up
         ref = child._parent_ref
-        old = None
         if ref is not None:
             old = ref()
             if old is not None:
-                if ref is fam:  # a move within this family
-                    return self._attach(child)
                 oc = old.__class__
-                if oc is not cls and oc is not _plain[0] and oc._hooked:
-                    hooked = True
-        if self_hooked and self._vetoes:
-            self.validate_child(child)  # may raise: nothing has changed yet
-        if old is not None:
-            okids = old._children
-            if okids.__class__ is tuple:
-                i = child._index
-                if i >= len(okids) or okids[i] is not child:
-                    i = _renumber(okids, child)
-                old._children = okids[:i] + okids[i + 1 :] if len(okids) > 1 else None
-            else:
-                _remove_slot(old, okids, _slot_of(okids, child))
+                if ref is fam or (oc is not cls and oc is not _plain[0] and oc._hooked):
+                    return self._attach(child)  # a move within us, or a hooked old parent
+                okids = old._children
+                if okids.__class__ is tuple:
+                    i = child._index
+                    if i >= len(okids) or okids[i] is not child:
+                        i = _renumber(okids, child)
+                    old._children = okids[:i] + okids[i + 1 :] if len(okids) > 1 else None
+                else:
+                    _remove_slot(old, okids, _slot_of(okids, child))
         if small:
             child._parent_ref = fam
             n = len(kids)
@@ -632,8 +622,6 @@ class BaseNode:
             kids.append(child)
         if grandkids is not None:
             mine.up = fam
-        if hooked:
-            events.notify(child, old, self)
         return child
 
     def _attach(self, child: N) -> N:
