@@ -1135,3 +1135,31 @@ def test_with_a_subscription_elsewhere_fast_paths_still_report_what_concerns_it(
         assert [(m.kind, m.node) for m in seen[4:]] == [("moved", b1)]
     check_invariants(a)
     check_invariants(b)
+
+
+def test_a_hook_on_an_unobserved_tree_may_change_an_observed_one() -> None:
+    """Hooks of an unobserved change run without a snapshot (events.notify); a change
+    they make elsewhere is still reported, before the outer call returns."""
+    other = Node("other")
+    seen: list[Mutation] = []
+    log: list[str] = []
+
+    class Mirror(Node):
+        def on_child_added(self, child: BaseNode) -> None:
+            log.append(f"added {name(child)}")
+            other.append(Node(f"copy of {name(child)}"))
+
+        def on_child_removed(self, child: BaseNode) -> None:
+            log.append(f"removed {name(child)}")
+
+    box = Mirror("box")
+    with other.observe(seen.append, weak=False):
+        gift = box.append(Node("gift"))
+        assert log == ["added gift"]
+        assert [(m.kind, name(m.node)) for m in seen] == [("added", "copy of gift")]
+        gift.detach()
+        assert log == ["added gift", "removed gift"]
+        Node("shelf").append(box.append(Node("cup")))  # moved out of box at once
+    assert log == ["added gift", "removed gift", "added cup", "removed cup"]
+    assert [name(c) for c in other.children] == ["copy of gift", "copy of cup"]
+    check_invariants(other)
