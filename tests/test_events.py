@@ -21,6 +21,7 @@ import pytest
 
 from boughs import BaseNode, LoopError, Node, TreeError
 from boughs import events as ev
+from boughs import node as boughs_node
 from boughs.events import Mutation, Subscription
 from tests.strategies import check_invariants
 
@@ -58,7 +59,7 @@ def no_leftover_subscriptions() -> Iterator[None]:
     """Every test starts and must end with no subscription anywhere (the switch is off)."""
     gc.collect()
     assert not ev.REGISTRY
-    assert BaseNode._slow_path is False
+    assert boughs_node._observed is False
     yield
     gc.collect()
     leftovers = {key: list(subs) for key, subs in ev.REGISTRY.items()}
@@ -66,7 +67,7 @@ def no_leftover_subscriptions() -> Iterator[None]:
         for sub in subs:
             sub.cancel()
     assert not leftovers, f"a test left subscriptions behind: {leftovers}"
-    assert BaseNode._slow_path is False
+    assert boughs_node._observed is False
 
 
 @pytest.fixture
@@ -479,7 +480,7 @@ def test_a_bound_method_is_held_weakly_and_its_death_ends_the_subscription(
     del rec
     assert probe() is None, "the subscription kept its listener alive"
     assert not sub.active, "the subscription must end as soon as its listener dies"
-    assert not ev.REGISTRY and BaseNode._slow_path is False  # the fast path is back at once
+    assert not ev.REGISTRY and boughs_node._observed is False  # the fast path is back at once
     root.append(Node("b"))  # nothing to deliver to, nothing raised
 
 
@@ -576,10 +577,10 @@ def test_cancel_is_idempotent_and_stops_delivery() -> None:
     seen: list[Mutation] = []
     sub = root.observe(seen.append, weak=False)
     assert isinstance(sub, Subscription) and sub.active and sub.node is root
-    assert BaseNode._slow_path is True
+    assert boughs_node._observed is True
     sub.cancel()
     sub.cancel()
-    assert not sub.active and BaseNode._slow_path is False
+    assert not sub.active and boughs_node._observed is False
     root.append(Node("a"))
     assert seen == []
     assert "ended" in repr(sub) and "root" in repr(sub)
@@ -606,7 +607,7 @@ def test_cancelling_one_subscription_leaves_the_others() -> None:
     first.cancel()
     root.append(Node("a"))
     assert one == [] and len(two) == 1
-    assert BaseNode._slow_path is True
+    assert boughs_node._observed is True
     second.cancel()
 
 
@@ -640,7 +641,7 @@ def test_a_subscription_never_keeps_its_node_alive(gc_off: None) -> None:
     del root
     assert probe() is None and leaf_probe() is None, "a subscription kept a node alive"
     assert all(not s.active and s.node is None for s in subs)
-    assert not ev.REGISTRY and BaseNode._slow_path is False
+    assert not ev.REGISTRY and boughs_node._observed is False
     listener = Recorder()
     probe_listener = weakref.ref(listener)
     kept = Node("n").observe(listener, weak=False)  # the node dies at once
@@ -1028,12 +1029,12 @@ def test_the_switch_follows_the_registry_under_concurrent_subscribe_and_cancel()
             w.start()
         for w in workers:
             w.join()
-        assert BaseNode._slow_path is True  # keeper is still subscribed
+        assert boughs_node._observed is True  # keeper is still subscribed
         keeper.cancel()
     finally:
         sys.setswitchinterval(old)
     assert errors == []
-    assert not ev.REGISTRY and BaseNode._slow_path is False
+    assert not ev.REGISTRY and boughs_node._observed is False
 
 
 def test_immediate_subscriptions_hear_each_call_before_hooks_and_queued_records() -> None:

@@ -107,9 +107,9 @@ subscription exists. Re-entrant: a callback may fire inside a locked region."""
 
 
 _switch: list[Any] = []
-"""``[BaseNode, boughs.node]`` once known (boughs.node imports this module, so not at
-import time). The switch is ``BaseNode._slow_path`` and the module global
-``boughs.node._observed``, which the mutation fast paths read."""
+"""``[boughs.node]`` once known (boughs.node imports this module, so not at import
+time). The switch is its module global ``_observed``, which the mutation fast
+paths read."""
 
 
 def _update_switch(
@@ -126,12 +126,9 @@ def _update_switch(
     if not switch:
         from boughs import node
 
-        switch.append(node.BaseNode)
         switch.append(node)
     with lock:
-        on = bool(registry)
-        switch[0]._slow_path = on
-        switch[1]._observed = on
+        switch[0]._observed = bool(registry)
 
 
 def _ended() -> None:

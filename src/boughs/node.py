@@ -205,8 +205,6 @@ class BaseNode:
     _children: Any
     _index: int
 
-    _slow_path: ClassVar[bool] = False
-    """True while a subscription exists anywhere, and always for classes with hooks."""
     _vetoes: ClassVar[bool] = False
     """True for classes that override `validate_child`."""
     _hooked: ClassVar[bool] = False
@@ -218,7 +216,7 @@ class BaseNode:
         if cls._vetoes or any(
             getattr(cls, hook) is not getattr(BaseNode, hook) for hook in _NOTIFY_HOOKS
         ):
-            cls._slow_path = cls._hooked = True
+            cls._hooked = True
 
     def __init__(
         self, *, parent: BaseNode | None = None, children: Iterable[BaseNode] = ()
