@@ -379,6 +379,23 @@ def after(snapshot: Before) -> None:
         _enqueue(changes, state.queue, now)
         for sub, m in now:
             _deliver(sub, m)
+    _hooks_then_queue(changes)
+
+
+def notify(node: BaseNode, old_parent: BaseNode | None, parent: BaseNode | None) -> None:
+    """Run the hooks of one change of parent that no observer watches.
+
+    The lean sibling of `after`, for a call that moved one node and knows
+    where from: no snapshot, no positions, no records; the same hooks in the
+    same order, and the same rule for changes that the hooks make.
+    """
+    _hooks_then_queue([(node, parent, None, old_parent, None, None)])
+
+
+def _hooks_then_queue(changes: list[Change]) -> None:
+    """Run the hooks of ``changes``; then, unless a delivery round is already under
+    way in this thread, deliver what the hooks' own changes queued."""
+    state = _delivery
     if state.busy:
         _run_hooks(changes)  # a nested change: its records wait for the current round
         return
@@ -390,28 +407,6 @@ def after(snapshot: Before) -> None:
     finally:
         state.busy = False
         state.queue.clear()  # non-empty only if a BaseException stopped the delivery
-
-
-def notify(node: BaseNode, old_parent: BaseNode | None, parent: BaseNode | None) -> None:
-    """Run the hooks of one change of parent that no observer watches.
-
-    The lean sibling of `after`, for a call that moved one node and knows
-    where from: no snapshot, no positions, no records; the same hooks in the
-    same order, and the same rule for changes that the hooks make.
-    """
-    change: list[Change] = [(node, parent, None, old_parent, None, None)]
-    state = _delivery
-    if state.busy:
-        _run_hooks(change)
-        return
-    state.busy = True
-    try:
-        _run_hooks(change)
-        if state.queue:
-            _drain(state.queue)
-    finally:
-        state.busy = False
-        state.queue.clear()
 
 
 _DEFAULT_HOOKS: dict[str, Any] = {}
