@@ -558,8 +558,12 @@ class BaseNode:
             if cls._hooked:
                 return self._attach(child)
             _plain[0] = cls
-        if child is self or (_observed and _watched(self, child)):
-            return self._attach(child)
+        if child is self:
+            return self._attach(child)  # raises LoopError
+        if _observed:
+            ref = child._parent_ref
+            if _watched(self, None if ref is None else ref()):
+                return self._attach_watched(child)
         kids = self._children
         small = kids.__class__ is tuple
         if small:
@@ -624,20 +628,25 @@ class BaseNode:
 
     def _attach(self, child: N) -> N:
         """`append` with every check, hook and observer: the general path."""
-        _validate(self, [child])
-        if _observed and _watched(self, child):
-            snap = events.before([child])
-            _unlink(child)
-            _link(self, child, None)
-            events.after(snap)
-            return child
-        # Nobody watches: hooks at most, which need no snapshot of positions.
         ref = child._parent_ref
         old = None if ref is None else ref()
+        if _observed and _watched(self, old):
+            return self._attach_watched(child)
+        _validate(self, [child])
+        # Nobody watches: hooks at most, which need no snapshot of positions.
         _unlink(child)
         _link(self, child, None)
         if old is not self and (self._hooked or child._hooked or (old is not None and old._hooked)):
             events.notify(child, old, self)
+        return child
+
+    def _attach_watched(self, child: N) -> N:
+        """`append` when a subscription watches the places involved: with records."""
+        _validate(self, [child])
+        snap = events.before([child])
+        _unlink(child)
+        _link(self, child, None)
+        events.after(snap)
         return child
 
     def extend(self, nodes: Iterable[BaseNode]) -> None:
@@ -775,7 +784,7 @@ class BaseNode:
             if ref is not DETACHED:
                 _storage.set_parent_ref(self, DETACHED)
             return self
-        if _observed and _watched(None, self):
+        if _observed and _watched(p):
             snap = events.before([self])
             _unlink(self)
             _storage.set_parent_ref(self, DETACHED)
@@ -1592,25 +1601,21 @@ def _validate(parent: BaseNode, nodes: list[BaseNode]) -> None:
                 parent.validate_child(c)
 
 
-def _watched(parent: BaseNode | None, node: BaseNode) -> bool:
-    """Whether a subscription watches ``parent`` or ``node``'s current parent, or an
-    ancestor of either: whether moving ``node`` under ``parent`` concerns anyone.
-    O(depth); called only while a subscription exists somewhere."""
+def _watched(place: BaseNode | None, other: BaseNode | None = None) -> bool:
+    """Whether a subscription watches ``place`` or ``other`` or one of their
+    ancestors: whether a change at those places concerns anyone. O(depth);
+    called only while a subscription exists somewhere."""
     registry = events.REGISTRY
-    n = parent
-    while n is not None:
-        if id(n) in registry:
-            return True
-        ref = n._parent_ref
-        n = None if ref is None else ref()
-    ref = node._parent_ref
-    n = None if ref is None else ref()
-    while n is not None:
-        if id(n) in registry:
-            return True
-        ref = n._parent_ref
-        n = None if ref is None else ref()
-    return False
+    n = place
+    while True:
+        while n is not None:
+            if id(n) in registry:
+                return True
+            ref = n._parent_ref
+            n = None if ref is None else ref()
+        if other is None:
+            return False
+        n, other = other, None
 
 
 def _watch(parent: BaseNode | None, nodes: list[BaseNode]) -> events.Before | None:
@@ -1636,16 +1641,8 @@ def _watch(parent: BaseNode | None, nodes: list[BaseNode]) -> events.Before | No
                 olds.append(p)
     if hooked:
         return events.before(nodes)
-    if not _observed:
-        return None
-    registry = events.REGISTRY
-    climbed: set[int] = set()
-    for place in (parent, *olds):
-        while place is not None and id(place) not in climbed:
-            if id(place) in registry:
-                return events.before(nodes)
-            climbed.add(id(place))
-            place = place.parent
+    if _observed and any(_watched(place) for place in (parent, *olds)):
+        return events.before(nodes)
     return None
 
 
