@@ -1601,14 +1601,22 @@ def _validate(parent: BaseNode, nodes: list[BaseNode]) -> None:
                 parent.validate_child(c)
 
 
-def _watched(place: BaseNode | None, other: BaseNode | None = None) -> bool:
+def _watched(
+    place: BaseNode | None, other: BaseNode | None = None, climbed: set[int] | None = None
+) -> bool:
     """Whether a subscription watches ``place`` or ``other`` or one of their
     ancestors: whether a change at those places concerns anyone. O(depth);
-    called only while a subscription exists somewhere."""
+    called only while a subscription exists somewhere. With ``climbed``, nodes
+    already in it are not climbed again, and those climbed now are added, so
+    that many places of one call cost O(their ancestors) in all."""
     registry = events.REGISTRY
     n = place
     while True:
         while n is not None:
+            if climbed is not None:
+                if id(n) in climbed:
+                    break
+                climbed.add(id(n))
             if id(n) in registry:
                 return True
             ref = n._parent_ref
@@ -1641,7 +1649,8 @@ def _watch(parent: BaseNode | None, nodes: list[BaseNode]) -> events.Before | No
                 olds.append(p)
     if hooked:
         return events.before(nodes)
-    if _observed and any(_watched(place) for place in (parent, *olds)):
+    climbed: set[int] = set()
+    if _observed and any(_watched(place, None, climbed) for place in (parent, *olds)):
         return events.before(nodes)
     return None
 
