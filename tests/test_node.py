@@ -1939,3 +1939,123 @@ def test_failed_calls_leave_weak_observers_untouched() -> None:
     after = [n._parent_ref for n in root.walk()]
     assert len(after) == len(refs)
     assert all(x is y for x, y in zip(after, refs, strict=True))
+
+
+# ------------------------------------------- fast paths of append / detach --
+
+
+class _Plain(BaseNode):
+    __slots__ = ("name",)
+
+    def __init__(self, name: str, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.name = name
+
+
+class _OtherPlain(BaseNode):
+    __slots__ = ()
+
+
+class _Hooked(BaseNode):
+    __slots__ = ("log",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.log: list[str] = []
+
+    def on_attached(self, parent: BaseNode) -> None:
+        self.log.append("attached")
+
+    def on_detached(self, old_parent: BaseNode) -> None:
+        self.log.append("detached")
+
+
+def _positions_agree(parent: BaseNode) -> None:
+    kids = list(parent.children)
+    for i, kid in enumerate(kids):
+        assert kid.parent is parent
+        assert kid.index == i
+        assert parent.children[i] is kid
+        assert kid.previous_sibling is (kids[i - 1] if i else None)
+        assert kid.next_sibling is (kids[i + 1] if i + 1 < len(kids) else None)
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 5, 8, 9, 20])
+@pytest.mark.parametrize("how", ["detach", "append elsewhere", "append here"])
+def test_leaving_a_family_at_every_position(size: int, how: str) -> None:
+    """First, last and middle children leave small (tuple) and large families alike."""
+    for pos in range(size):
+        parent = _Plain("p")
+        other = _Plain("o")
+        kids = [parent.append(_Plain(str(i))) for i in range(size)]
+        _positions_agree(parent)  # hints are right before the change
+        leaving = kids[pos]
+        if how == "detach":
+            leaving.detach()
+            assert leaving.parent is None and leaving.detached
+            expected = kids[:pos] + kids[pos + 1 :]
+        elif how == "append elsewhere":
+            other.append(leaving)
+            assert leaving.parent is other and other.children[0] is leaving
+            expected = kids[:pos] + kids[pos + 1 :]
+        else:
+            parent.append(leaving)  # a move within the family: it goes last
+            expected = kids[:pos] + kids[pos + 1 :] + [leaving]
+        assert list(parent.children) == expected
+        _positions_agree(parent)
+        if not expected:
+            assert parent.is_leaf and parent._children is None
+
+
+def test_a_subtree_moved_within_its_family_keeps_its_chain() -> None:
+    root = _Plain("root")
+    a = root.append(_Plain("a"))
+    b = root.append(_Plain("b"))
+    leaf = a.append(_Plain("leaf"))
+    root.append(a)  # a goes last; its children's chain must now pass through the new family
+    assert list(root.children) == [b, a]
+    assert leaf.depth == 2 and leaf.path == (root, a, leaf)
+    with pytest.raises(LoopError):
+        leaf.append(root)
+    with pytest.raises(LoopError):
+        leaf.append(a)
+
+
+def test_mixed_plain_classes_and_hooked_classes_take_the_right_path() -> None:
+    """The cache of the class last found plain never lets a hooked node skip its hooks."""
+    plain = _Plain("p")
+    other = _OtherPlain()
+    hooked = _Hooked()
+    plain.append(_Plain("warm"))  # _Plain is now the class last found plain
+    other.append(hooked)
+    assert hooked.log == ["attached"]
+    plain.append(hooked)  # a move: detached from other, attached to plain
+    assert hooked.log == ["attached", "detached", "attached"]
+    hooked.detach()
+    assert hooked.log[-1] == "detached"
+    mixed = other.append(_Plain("mixed"))  # a plain child of another plain class
+    assert mixed.parent is other
+    mixed.detach()
+    assert mixed.parent is None and other.is_leaf
+    hooked_parent = _Hooked()
+    child = hooked_parent.append(_Plain("c"))
+    child.detach()  # the parent is hooked: the general path
+    assert child.parent is None and hooked_parent.is_leaf
+
+
+def test_a_class_that_keeps_the_default_label_records_its_name() -> None:
+    parent = _OtherPlain()
+    child = parent.append(_OtherPlain())
+    del parent
+    assert child.parent_collected
+    assert child.collected_parent_label == "_OtherPlain"
+    assert _OtherPlain._fixed_label == "_OtherPlain"
+    assert Node._fixed_label is None  # Node overrides tree_label: it is called
+
+
+def test_a_new_node_has_no_position_and_survives_copy_and_pickle() -> None:
+    fresh = _Plain("fresh")
+    assert fresh.index is None and fresh.parent is None and fresh.is_root
+    assert copy.copy(fresh).name == "fresh"
+    assert pickle.loads(pickle.dumps(Node("n"))).name == "n"
+    assert Node("x", children=()).is_leaf and Node("y", children=[]).is_leaf

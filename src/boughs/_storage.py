@@ -99,10 +99,13 @@ DETACHED.up = DEAD
 def new_family(parent: BaseNode) -> Family:
     """Make the shared weak reference to ``parent``, recording its label now."""
     fam = Family(parent, _parent_died)
-    try:
-        fam.label = parent.tree_label()
-    except Exception:  # a broken label must not break (or half-do) a mutation
-        fam.label = type(parent).__name__
+    label = parent._fixed_label  # the class name, when tree_label is not overridden
+    if label is None:
+        try:
+            label = parent.tree_label()
+        except Exception:  # a broken label must not break (or half-do) a mutation
+            label = type(parent).__name__
+    fam.label = label
     fam.up = parent._parent_ref
     return fam
 
@@ -294,7 +297,16 @@ def store(parent: BaseNode, children: Sequence[BaseNode]) -> None:
 def remove_slot(parent: BaseNode, kids: Any, s: int) -> None:
     """Take the child at physical slot ``s`` out of ``parent``'s family."""
     if kids.__class__ is tuple:
-        parent._children = kids[:s] + kids[s + 1 :] if len(kids) > 1 else None
+        # One new tuple when it is the first or the last child, not three.
+        n = len(kids)
+        if n == 1:
+            parent._children = None
+        elif s == 0:
+            parent._children = kids[1:]
+        elif s == n - 1:
+            parent._children = kids[:s]
+        else:
+            parent._children = kids[:s] + kids[s + 1 :]
         return
     if s == len(kids) - 1:
         kids.pop()

@@ -36,11 +36,15 @@ __all__ = ["BaseNode", "ChildrenView", "Node"]
 
 N = TypeVar("N", bound="BaseNode")
 
-_plain: list[type | None] = [None]
+_plain_class: type[BaseNode] | None = None
 """The node class most recently found to have no hooks (a cache for `append`)."""
+_plain_label: str | None = None
+"""That class's `BaseNode._fixed_label`."""
 _observed = False
 """True while a subscription exists anywhere (`boughs.events` keeps it so)."""
 _Family = _storage.Family
+_NO_CHILDREN: tuple[()] = ()
+"""The default of ``children=``: the empty tuple, which CPython makes only once."""
 _parent_died = _storage._parent_died
 _remove_slot = _storage.remove_slot
 _slot_of = _storage.slot_of
@@ -209,10 +213,14 @@ class BaseNode:
     """True for classes that override `validate_child`."""
     _hooked: ClassVar[bool] = False
     """True for classes that override any hook (`validate_child` included)."""
+    _fixed_label: ClassVar[str | None] = "BaseNode"
+    """The class name when the class keeps `BaseNode.tree_label`, so that making a
+    family need not call it; ``None`` when the class overrides it."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._vetoes = cls.validate_child is not BaseNode.validate_child
+        cls._fixed_label = cls.__name__ if cls.tree_label is BaseNode.tree_label else None
         if cls._vetoes or any(
             getattr(cls, hook) is not getattr(BaseNode, hook) for hook in _NOTIFY_HOOKS
         ):
@@ -221,10 +229,10 @@ class BaseNode:
     def __init__(
         self, *, parent: BaseNode | None = None, children: Iterable[BaseNode] = ()
     ) -> None:
+        # ``_index`` is set when the node is linked under a parent; nothing reads it before.
         self._parent_ref = None
         self._children = None
-        self._index = 0
-        if parent is not None or children.__class__ is not tuple or children:
+        if parent is not None or children is not _NO_CHILDREN:
             self._init_links(parent, children)
 
     def _init_links(self, parent: BaseNode | None, children: Iterable[BaseNode]) -> None:
@@ -233,7 +241,7 @@ class BaseNode:
                 f"parent must be a node or None, not {_describe(parent)}; "
                 f"pass parent=<a {BaseNode.__name__} instance>"
             )
-        if parent is not None and children.__class__ is tuple and not children:
+        if parent is not None and children is _NO_CHILDREN:
             parent.append(self)  # the common case: a new leaf under a parent
             return
         kids = _as_node_list(children, "children")
@@ -548,58 +556,63 @@ class BaseNode:
         """
         # The common case, inlined: no hooked class involved and nobody watches
         # the places involved. Every check is made before anything changes.
-        cls = self.__class__
-        if child.__class__ is not cls:
+        if self.__class__ is not _plain_class or child.__class__ is not _plain_class:
+            # Class lookups, unless both are the class last found plain.
             if not isinstance(child, BaseNode):
                 raise _not_a_node(self, child, "append")
-            if child._hooked:
+            if child._hooked or self._hooked:
                 return self._attach(child)
-        if cls is not _plain[0]:  # a class lookup, unless cls was just found plain
-            if cls._hooked:
-                return self._attach(child)
-            _plain[0] = cls
-        if child is self:
-            return self._attach(child)  # raises LoopError
+            _found_plain(self.__class__)
         if _observed:
             ref = child._parent_ref
             if _watched(self, None if ref is None else ref()):
                 return self._attach_watched(child)
-        kids = self._children
-        small = kids.__class__ is tuple
-        if small:
-            fam = kids[0]._parent_ref
-        elif kids is None:
-            fam = None
-        else:
-            fam = kids[kids.head]._parent_ref
         grandkids = child._children
-        if grandkids is not None:
-            # Only a node with children can be an ancestor of this one: it is
-            # one exactly when its own family lies on this node's chain.
-            mine = (
-                grandkids[0] if grandkids.__class__ is tuple else grandkids[grandkids.head]
-            )._parent_ref
-            f = self._parent_ref
-            while f is not None:  # DEAD.up is None: a dead family ends the climb too
-                if f is mine:
-                    return self._attach(child)  # raises LoopError
-                f = f.up
         ref = child._parent_ref
-        if ref is not None:
-            old = ref()
-            if old is not None:
-                oc = old.__class__
-                if ref is fam or (oc is not cls and oc is not _plain[0] and oc._hooked):
-                    return self._attach(child)  # a move within us, or a hooked old parent
-                okids = old._children
-                if okids.__class__ is tuple:
-                    i = child._index
-                    if i >= len(okids) or okids[i] is not child:
-                        i = _renumber(okids, child)
-                    old._children = okids[:i] + okids[i + 1 :] if len(okids) > 1 else None
-                else:
-                    _remove_slot(old, okids, _slot_of(okids, child))
-        if small:
+        if grandkids is not ref:
+            # Not a new leaf. (A new leaf has neither children nor a parent: both
+            # are None. It has no parent to leave and cannot be an ancestor of
+            # this node, unless it is this node; new leaves are how trees grow.)
+            if child is self:
+                return self._attach(child)  # raises LoopError
+            if grandkids is not None:
+                # Only a node with children can be an ancestor of this one: it is
+                # one exactly when its own family lies on this node's chain.
+                mine = (
+                    grandkids[0] if grandkids.__class__ is tuple else grandkids[grandkids.head]
+                )._parent_ref
+                f = self._parent_ref
+                while f is not None:  # DEAD.up is None: a dead family ends the climb too
+                    if f is mine:
+                        return self._attach(child)  # raises LoopError
+                    f = f.up
+            if ref is not None:
+                old = ref()
+                if old is not None:
+                    if old.__class__ is not _plain_class and old._hooked:
+                        return self._attach(child)
+                    # Leave the old family (which may be this one: the child then
+                    # goes last). One new tuple when it is the first or last child.
+                    okids = old._children
+                    if okids.__class__ is tuple:
+                        n = len(okids)
+                        if n == 1:
+                            old._children = None
+                        else:
+                            i = child._index
+                            if i >= n or okids[i] is not child:
+                                i = _renumber(okids, child)
+                            if i == 0:
+                                old._children = okids[1:]
+                            elif i == n - 1:
+                                old._children = okids[:i]
+                            else:
+                                old._children = okids[:i] + okids[i + 1 :]
+                    else:
+                        _remove_slot(old, okids, _slot_of(okids, child))
+        kids = self._children
+        if kids.__class__ is tuple:
+            fam = kids[0]._parent_ref
             child._parent_ref = fam
             n = len(kids)
             if n < _SMALL:
@@ -608,17 +621,23 @@ class BaseNode:
             else:
                 _storage.insert_slot(self, kids, n, child)
         elif kids is None:
+            if child is self:  # (a new leaf, or we would have returned above)
+                return self._attach(child)  # raises LoopError
             # _storage.new_family, inlined: a first child makes the family.
             fam = _Family(self, _parent_died)
-            try:
-                fam.label = self.tree_label()
-            except Exception:  # a broken label must not break (or half-do) a mutation
-                fam.label = cls.__name__
+            label = _plain_label
+            if label is None:
+                try:
+                    label = self.tree_label()
+                except Exception:  # a broken label must not break (or half-do) a mutation
+                    label = type(self).__name__
+            fam.label = label
             fam.up = self._parent_ref
             child._parent_ref = fam
             child._index = 0
             self._children = (child,)
         else:
+            fam = kids[kids.head]._parent_ref
             child._parent_ref = fam
             child._index = len(kids)
             kids.append(child)
@@ -784,28 +803,48 @@ class BaseNode:
             if ref is not DETACHED:
                 _storage.set_parent_ref(self, DETACHED)
             return self
-        if _observed and _watched(p):
-            snap = events.before([self])
-            _unlink(self)
-            _storage.set_parent_ref(self, DETACHED)
-            events.after(snap)
-            return self
-        pc = p.__class__
-        hooked = (pc is not _plain[0] and pc._hooked) or (self.__class__ is not pc and self._hooked)
+        if _observed or p.__class__ is not _plain_class or self.__class__ is not _plain_class:
+            return self._detach_from(p)
+        # The common case, inlined: plain classes, nobody watches.
         kids = p._children
         if kids.__class__ is tuple:
-            i = self._index
-            if i >= len(kids) or kids[i] is not self:
-                i = _renumber(kids, self)
-            p._children = kids[:i] + kids[i + 1 :] if len(kids) > 1 else None
+            # Leave a small family; one new tuple when it is the first or last child.
+            n = len(kids)
+            if n == 1:
+                p._children = None
+            else:
+                i = self._index
+                if i >= n or kids[i] is not self:
+                    i = _renumber(kids, self)
+                if i == 0:
+                    p._children = kids[1:]
+                elif i == n - 1:
+                    p._children = kids[:i]
+                else:
+                    p._children = kids[:i] + kids[i + 1 :]
         else:
             _remove_slot(p, kids, _slot_of(kids, self))
         self._parent_ref = DETACHED
         own = self._children
         if own is not None:
             (own[0] if own.__class__ is tuple else own[own.head])._parent_ref.up = DETACHED
+        return self
+
+    def _detach_from(self, p: BaseNode) -> Self:
+        """`detach` from the living parent ``p`` with hooks and observers: the general path."""
+        if _observed and _watched(p):
+            snap = events.before([self])
+            _unlink(self)
+            _storage.set_parent_ref(self, DETACHED)
+            events.after(snap)
+            return self
+        hooked = p._hooked or self._hooked
+        _unlink(self)
+        _storage.set_parent_ref(self, DETACHED)
         if hooked:
             events.notify(self, p, None)
+        elif self.__class__ is p.__class__:
+            _found_plain(p.__class__)
         return self
 
     def move_to(self, parent: BaseNode, index: int | None = None) -> Self:
@@ -1441,7 +1480,6 @@ class Node(BaseNode):
     ) -> None:
         self._parent_ref = None
         self._children = None
-        self._index = 0
         self.name = name
         if attrs:
             reserved = _reserved_names(type(self))
@@ -1452,7 +1490,7 @@ class Node(BaseNode):
                         f"node API ({type(self).__name__}.{key}); choose another attribute name"
                     )
                 setattr(self, key, value)
-        if parent is not None or children.__class__ is not tuple or children:
+        if parent is not None or children is not _NO_CHILDREN:
             self._init_links(parent, children)
 
     def tree_label(self) -> str:
@@ -1505,6 +1543,13 @@ def _reserved_names(cls: type) -> frozenset[str]:
         reserved.discard("name")
         names = _RESERVED[cls] = frozenset(reserved)
     return names
+
+
+def _found_plain(cls: type[BaseNode]) -> None:
+    """Remember ``cls`` as the node class last found without hooks (see `BaseNode.append`)."""
+    global _plain_class, _plain_label  # noqa: PLW0603 - a cache the fast paths read as globals
+    _plain_class = cls
+    _plain_label = cls._fixed_label
 
 
 def _not_a_node(parent: BaseNode, value: object, method: str) -> TypeError:
