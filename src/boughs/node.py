@@ -861,7 +861,10 @@ class BaseNode:
 
         Complexity: as `append` or `insert`.
         """
-        if parent.__class__ is not self.__class__ and not isinstance(parent, BaseNode):
+        if index is None and parent.__class__ is self.__class__:
+            parent.append(self)  # the common case
+            return self
+        if not isinstance(parent, BaseNode):
             raise TypeError(
                 f"cannot move {_safe_repr(self)} under {_describe(parent)}: the new parent "
                 "must be a node; use detach() to make it a root"
