@@ -148,6 +148,13 @@ class ChildrenView(Sequence[N]):
         Raises:
             ValueError: ``value`` is not a child (or not within ``start:stop``).
 
+        Examples:
+            >>> from boughs import Node
+            >>> root = Node("root", children=[Node("a"), Node("b")])
+            >>> b = root.children[1]
+            >>> root.children.index(b)
+            1
+
         Complexity: O(1) amortised.
         """
         if value in self:
@@ -162,7 +169,16 @@ class ChildrenView(Sequence[N]):
         )
 
     def count(self, value: object) -> int:
-        """1 if ``value`` is a child (by identity), else 0. Complexity: O(1)."""
+        """1 if ``value`` is a child (by identity), else 0.
+
+        Examples:
+            >>> from boughs import Node
+            >>> root = Node("root", children=[Node("a")])
+            >>> root.children.count(root.children[0]), root.children.count(root)
+            (1, 0)
+
+        Complexity: O(1).
+        """
         return 1 if value in self else 0
 
     def __eq__(self, other: object) -> bool:
@@ -295,16 +311,73 @@ class BaseNode:
 
         Runs after the whole call completed; see `boughs.events` for the
         order of hooks and observers and for what happens when a hook raises.
+        The hooks are found when the class is created: a class that overrides
+        none of them pays nothing for them.
+
+        Examples:
+            >>> class Logged(BaseNode):
+            ...     __slots__ = ()
+            ...     def on_attached(self, parent):
+            ...         print("attached")
+            ...     def on_child_added(self, child):
+            ...         print("child added")
+            >>> parent = Logged()
+            >>> _ = parent.append(Logged())
+            attached
+            child added
+
+        Complexity: O(1) for the call itself; the default does nothing.
         """
 
     def on_detached(self, old_parent: BaseNode) -> None:
-        """Override to react after this node left ``old_parent`` (detached or moved away)."""
+        """Override to react after this node left ``old_parent`` (detached or moved away).
+
+        Examples:
+            >>> class Logged(BaseNode):
+            ...     __slots__ = ()
+            ...     def on_detached(self, old_parent):
+            ...         print("left", type(old_parent).__name__)
+            >>> parent = Logged()
+            >>> _ = parent.append(Logged()).detach()
+            left Logged
+
+        Complexity: O(1) for the call itself; the default does nothing.
+        """
 
     def on_child_added(self, child: BaseNode) -> None:
-        """Override to react after ``child`` was attached to this node."""
+        """Override to react after ``child`` was attached to this node.
+
+        Examples:
+            >>> class Counting(BaseNode):
+            ...     __slots__ = ("added",)
+            ...     def __init__(self):
+            ...         super().__init__()
+            ...         self.added = 0
+            ...     def on_child_added(self, child):
+            ...         self.added += 1
+            >>> parent = Counting()
+            >>> parent.extend([Counting(), Counting()])
+            >>> parent.added
+            2
+
+        Complexity: O(1) for the call itself; the default does nothing.
+        """
 
     def on_child_removed(self, child: BaseNode) -> None:
-        """Override to react after ``child`` left this node (detached or moved away)."""
+        """Override to react after ``child`` left this node (detached or moved away).
+
+        Examples:
+            >>> class Logged(BaseNode):
+            ...     __slots__ = ()
+            ...     def on_child_removed(self, child):
+            ...         print("lost a child")
+            >>> a, b = Logged(), BaseNode()
+            >>> child = a.append(Logged())
+            >>> _ = b.append(child)  # moved away from a
+            lost a child
+
+        Complexity: O(1) for the call itself; the default does nothing.
+        """
 
     def observe(
         self,
@@ -481,6 +554,13 @@ class BaseNode:
 
         A node that was never attached, an attached node and an orphan whose
         parent was collected all read ``False``.
+
+        Examples:
+            >>> from boughs import Node
+            >>> root = Node("root")
+            >>> leaf = root.append(Node("leaf"))
+            >>> leaf.detached, leaf.detach().detached, Node("new").detached
+            (False, True, False)
 
         Complexity: O(1).
         """
@@ -1443,6 +1523,14 @@ class BaseNode:
     def __deepcopy__(self, memo: dict[int, Any]) -> Self:
         """``copy.deepcopy(node)``: the same as `copy`, sharing ``memo`` with the caller.
 
+        Examples:
+            >>> import copy
+            >>> from boughs import Node
+            >>> root = Node("root", children=[Node("a", tags=["x"])])
+            >>> clone = copy.deepcopy(root)
+            >>> clone.children[0].tags is root.children[0].tags, clone.children[0].tags
+            (False, ['x'])
+
         Complexity: O(n) plus the cost of copying attribute values.
         """
         return copying.deep_copy(self, memo)
@@ -1498,6 +1586,10 @@ class Node(BaseNode):
 
     def tree_label(self) -> str:
         """The name as a string, or the class name when there is none.
+
+        Examples:
+            >>> Node("a").tree_label(), Node(42).tree_label(), Node().tree_label()
+            ('a', '42', 'Node')
 
         Complexity: O(1).
         """
