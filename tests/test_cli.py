@@ -87,6 +87,10 @@ def test_show_help_lists_its_options() -> None:
     out = run("show", "--help").stdout
     for option in ("--max-depth", "--max-children", "--max-nodes", "--ascii", "--guide"):
         assert option in out
+    flat = " ".join(out.split())
+    assert "'auto' (the default) shows 50, or fewer if the terminal is too narrow" in flat
+    assert "'… 3 children, 12 more levels (max depth 50)' (--max-depth)" in flat
+    assert "'… 2 more (max nodes 1,000)' (--max-nodes)" in flat
 
 
 def test_version_and_missing_command() -> None:
@@ -156,15 +160,16 @@ def test_show_plain_objects_and_options(plain: Path) -> None:
         "`-- d: true\n"
     )
     assert run("show", str(plain), "--max-depth", "1", "--guide", "double").stdout == (
-        "plain.json\n╠══ a\n║   ╚══ … 2 children (max depth 1)\n╚══ d: true\n"
+        "plain.json\n╠══ a\n║   ╚══ … 2 children, 2 more levels (max depth 1)\n╚══ d: true\n"
     )
     assert run("show", str(plain), "--max-children", "1", "--max-depth", "none").stdout == (
         "plain.json\n├── a\n│   ├── b\n│   │   ├── [0]: 1\n│   │   └── … 2 more\n"
         "│   └── … 1 more\n└── … 1 more\n"
     )
     assert run("show", str(plain), "--max-nodes", "2").stdout == (
-        "plain.json\n├── a\n│   └── … 2 children\n└── … 1 more\n"
+        "plain.json\n├── a\n│   └── … 2 children (max nodes 2)\n└── … 1 more (max nodes 2)\n"
     )
+    assert run("show", str(plain), "--max-depth", "auto").stdout == run("show", str(plain)).stdout
 
 
 def test_show_standard_input() -> None:
@@ -179,11 +184,25 @@ def test_show_wide_and_deep_documents(tmp_path: Path) -> None:
     assert len(lines) == 102 and lines[-1] == "└── … 99,900 more"
     deep = tmp_path / "deep.json"  # far deeper than json.loads can recurse
     deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
-    result = run("show", str(deep), columns=80)
+    result = run("show", str(deep), columns=110)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[:2] == ["deep.json", "└── [0]"]
-    assert lines[-1] == " " * 40 + "└── … 1 child (too deep for width 80)"
+    assert len(lines) == 18  # 16 levels leave 40 columns for text, even on the cut line
+    assert lines[-1] == " " * 64 + "└── … 1 child, 10,000+ more levels (width 110)"
+
+
+def test_show_honours_an_explicit_max_depth_whatever_the_width(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 40 + "]" * 40, encoding="utf-8")
+    result = run("show", str(deep), "--max-depth", "30", columns=80)
+    lines = result.stdout.splitlines()
+    assert len(lines) == 32
+    # lines wider than the terminal are written whole (the terminal wraps them)
+    assert lines[-2] == " " * 116 + "└── [0]"
+    assert lines[-1] == " " * 120 + "└── … 1 child, 9 more levels (max depth 30)"
+    assert len(run("show", str(deep), "--max-depth", "none", columns=80).stdout.splitlines()) == 40
+    assert len(run("show", str(deep), columns=80).stdout.splitlines()) == 11
 
 
 @pytest.mark.parametrize(

@@ -175,7 +175,9 @@ def _show(args: argparse.Namespace) -> int:
         max_nodes=args.max_nodes,
         guide=guide,
     )
-    Console().print(picture)
+    # soft_wrap: a line that --max-depth makes wider than the terminal is written
+    # whole (the terminal wraps it) instead of being cropped.
+    Console().print(picture, soft_wrap=True)
     return 0
 
 
@@ -186,16 +188,18 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _limit(minimum: int) -> Any:
-    def parse(text: str) -> int | None:
+def _limit(minimum: int, *, auto: bool = False) -> Any:
+    words = "a whole number, 'none' or 'auto'" if auto else "a whole number or 'none'"
+
+    def parse(text: str) -> int | str | None:
         if text.lower() == "none":
             return None
+        if auto and text.lower() == "auto":
+            return "auto"
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"expected a whole number or 'none', not {text!r}"
-            ) from None
+            raise argparse.ArgumentTypeError(f"expected {words}, not {text!r}") from None
         if value < minimum:
             raise argparse.ArgumentTypeError(f"must be at least {minimum}, not {value}")
         return value
@@ -228,7 +232,9 @@ def _parser() -> argparse.ArgumentParser:
         description='Draw the tree in a file: .json (nested {"name": ..., "children": '
         "[...]} objects, or any nested objects and arrays), .xml, .xhtml, .svg, .html or "
         ".htm, by its suffix or --format. Use - to read standard input (JSON unless "
-        "--format says otherwise).",
+        "--format says otherwise). Every cut is said: '… 9,900 more' (--max-children), "
+        "'… 2 more (max nodes 1,000)' (--max-nodes) and '… 3 children, 12 more levels "
+        "(max depth 50)' (--max-depth).",
     )
     show.add_argument(
         "file", metavar="FILE", help="a .json, .xml or .html file, or - for standard input"
@@ -240,10 +246,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     show.add_argument(
         "--max-depth",
-        type=_limit(0),
-        default=DEFAULT_MAX_DEPTH,
+        type=_limit(0, auto=True),
+        default="auto",
         metavar="N",
-        help=f"levels shown below the root, or 'none' (default {DEFAULT_MAX_DEPTH})",
+        help=f"levels shown below the root, or 'none' for all; 'auto' (the default) shows "
+        f"{DEFAULT_MAX_DEPTH}, or fewer if the terminal is too narrow for them. A number "
+        "is honoured whatever the width: deeper lines are wider than the terminal",
     )
     show.add_argument(
         "--max-children",
