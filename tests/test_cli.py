@@ -16,11 +16,14 @@ from boughs.render import render_text
 
 
 def run(
-    *args: str, stdin: str | None = None, columns: int = 100
+    *args: str, stdin: str | None = None, columns: int = 100, encoding: str = "utf-8"
 ) -> subprocess.CompletedProcess[str]:
-    """``python -m boughs ARGS`` in a plain (non-terminal, colourless) environment."""
+    """``python -m boughs ARGS`` in a plain (non-terminal, colourless) environment.
+
+    ``encoding`` is the one the command's standard streams get (PYTHONIOENCODING).
+    """
     env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TERM", "NO_COLOR")}
-    env.update(COLUMNS=str(columns), PYTHONIOENCODING="utf-8")
+    env.update(COLUMNS=str(columns), PYTHONIOENCODING=encoding)
     return subprocess.run(
         [sys.executable, "-m", "boughs", *args],
         input=stdin,
@@ -87,6 +90,11 @@ def test_show_help_lists_its_options() -> None:
     out = run("show", "--help").stdout
     for option in ("--max-depth", "--max-children", "--max-nodes", "--ascii", "--guide"):
         assert option in out
+    flat = " ".join(out.split())
+    assert ".py (the Python syntax tree)" in flat
+    assert "'auto' (the default) shows 50, or fewer if the terminal is too narrow" in flat
+    assert "'… 3 children, 12 more levels (max depth 50)' (--max-depth)" in flat
+    assert "'… 2 more (max nodes 1,000)' (--max-nodes)" in flat
 
 
 def test_version_and_missing_command() -> None:
@@ -156,15 +164,16 @@ def test_show_plain_objects_and_options(plain: Path) -> None:
         "`-- d: true\n"
     )
     assert run("show", str(plain), "--max-depth", "1", "--guide", "double").stdout == (
-        "plain.json\n╠══ a\n║   ╚══ … 2 children (max depth 1)\n╚══ d: true\n"
+        "plain.json\n╠══ a\n║   ╚══ … 2 children, 2 more levels (max depth 1)\n╚══ d: true\n"
     )
     assert run("show", str(plain), "--max-children", "1", "--max-depth", "none").stdout == (
         "plain.json\n├── a\n│   ├── b\n│   │   ├── [0]: 1\n│   │   └── … 2 more\n"
         "│   └── … 1 more\n└── … 1 more\n"
     )
     assert run("show", str(plain), "--max-nodes", "2").stdout == (
-        "plain.json\n├── a\n│   └── … 2 children\n└── … 1 more\n"
+        "plain.json\n├── a\n│   └── … 2 children (max nodes 2)\n└── … 1 more (max nodes 2)\n"
     )
+    assert run("show", str(plain), "--max-depth", "auto").stdout == run("show", str(plain)).stdout
 
 
 def test_show_standard_input() -> None:
@@ -179,11 +188,25 @@ def test_show_wide_and_deep_documents(tmp_path: Path) -> None:
     assert len(lines) == 102 and lines[-1] == "└── … 99,900 more"
     deep = tmp_path / "deep.json"  # far deeper than json.loads can recurse
     deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
-    result = run("show", str(deep), columns=80)
+    result = run("show", str(deep), columns=110)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[:2] == ["deep.json", "└── [0]"]
-    assert lines[-1] == " " * 40 + "└── … 1 child (too deep for width 80)"
+    assert len(lines) == 18  # 16 levels leave 40 columns for text, even on the cut line
+    assert lines[-1] == " " * 64 + "└── … 1 child, 10,000+ more levels (width 110)"
+
+
+def test_show_honours_an_explicit_max_depth_whatever_the_width(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 40 + "]" * 40, encoding="utf-8")
+    result = run("show", str(deep), "--max-depth", "30", columns=80)
+    lines = result.stdout.splitlines()
+    assert len(lines) == 32
+    # lines wider than the terminal are written whole (the terminal wraps them)
+    assert lines[-2] == " " * 116 + "└── [0]"
+    assert lines[-1] == " " * 120 + "└── … 1 child, 9 more levels (max depth 30)"
+    assert len(run("show", str(deep), "--max-depth", "none", columns=80).stdout.splitlines()) == 40
+    assert len(run("show", str(deep), columns=80).stdout.splitlines()) == 11
 
 
 @pytest.mark.parametrize(
@@ -215,28 +238,75 @@ def test_show_unreadable_files(tmp_path: Path) -> None:
     fails(run("show", str(binary)), f"{binary}: not UTF-8 text (byte 7 is invalid)")
 
 
-@pytest.mark.skipif(
-    sys.platform == "win32" or (hasattr(os, "geteuid") and os.geteuid() == 0),
-    reason="needs file permissions that apply",
-)
-def test_show_forbidden_file(named: Path) -> None:
-    named.chmod(0)
-    fails(run("show", str(named)), f"cannot read {str(named)!r}: Permission denied")
+def test_show_forbidden_file(
+    named: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Raised by open() itself, so that the test holds for root too (who may read anything).
+    import builtins
+
+    real_open = builtins.open
+
+    def forbidden(file: object, *args: object, **kwargs: object) -> object:
+        if file == str(named):
+            raise PermissionError(13, "Permission denied", str(named))
+        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(builtins, "open", forbidden)
+    assert main(["show", str(named)]) == 2
+    assert capsys.readouterr() == (
+        "",
+        f"boughs: error: cannot read {str(named)!r}: Permission denied\n",
+    )
 
 
 KNOWN = ".htm, .html, .json, .py, .svg, .xhtml and .xml"
 
 
-def test_show_formats_that_come_later(tmp_path: Path) -> None:
-    if ".py" in cli.LOADERS:  # pragma: no cover - the Python adapter is wired
-        pytest.skip(".py files are supported")
-    path = tmp_path / "doc.py"
-    path.write_text("x = 1", encoding="utf-8")
-    fails(
-        run("show", str(path)),
-        f"{path}: Python syntax-tree files are not supported yet (they come with the "
-        f"adapters); boughs show reads {KNOWN}",
+def test_show_python_files(tmp_path: Path) -> None:
+    from boughs import pyast
+
+    source = "def f(x):\n    return x + 1\n"
+    path = tmp_path / "mod.py"
+    path.write_text(source, encoding="utf-8")
+    result = run("show", str(path))
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == render_text(pyast.parse(source)) + "\n"  # tests/test_pyast.py
+    assert "└── body[0]: FunctionDef 'f' (line 1)\n" in result.stdout
+    assert run("show", "-", "--format", "py", stdin="pass").stdout == (
+        "Module\n└── body[0]: Pass (line 1)\n"
     )
+
+
+def test_show_python_errors_are_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text("x = 1\ndef f(:\n", encoding="utf-8")
+    fails(run("show", str(bad)), f"{bad}: invalid Python at line 2, column 7: invalid syntax")
+    chain = tmp_path / "chain.py"
+    chain.write_text("x = " + "-" * 100_000 + "1", encoding="utf-8")
+    result = run("show", str(chain))
+    assert result.returncode == 2 and result.stdout == ""
+    # the file is named once, by the command, not again by the parser's message
+    assert result.stderr.startswith(f"boughs: error: {chain}: the code is nested too deeply ")
+    assert result.stderr.count("chain.py") == 1 and result.stderr.count("\n") == 1
+
+
+def test_show_never_fails_on_encoding(tmp_path: Path) -> None:
+    lone = tmp_path / "lone.json"
+    lone.write_text('{"\\ud800": "\\udcff"}', encoding="utf-8")  # lone surrogates, escaped
+    result = run("show", str(lone))
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == 'lone.json\n└── \ufffd: "\ufffd"\n'
+    cafe = tmp_path / "cafe.json"
+    cafe.write_text('{"name": "café", "children": [{"name": "naïve"}]}', encoding="utf-8")
+    result = run("show", str(cafe), encoding="ascii")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == "caf\\xe9\n`-- na\\xefve\n"  # ASCII guides, escaped letters
+    assert run("show", str(lone), encoding="ascii").stdout == 'lone.json\n`-- \\ufffd: "\\ufffd"\n'
+    helped = run("show", "--help", encoding="ascii")
+    assert helped.returncode == 0 and "\\u2026 2 more" in helped.stdout
+    missing = tmp_path / "missing-é.json"
+    result = run("show", str(missing), encoding="ascii")
+    assert result.returncode == 2 and "missing-\\xe9.json" in result.stderr
 
 
 def test_show_other_file_types(tmp_path: Path) -> None:

@@ -20,8 +20,11 @@ from boughs.render import (
     DEFAULT_MAX_CHILDREN,
     DEFAULT_MAX_DEPTH,
     DEFAULT_MAX_NODES,
+    LEVELS_WALK,
+    LEVELS_WALK_TOTAL,
     RenderedForest,
     RenderedTree,
+    _Painter,
 )
 
 
@@ -68,6 +71,21 @@ def build_chain(depth: int) -> tuple[Node, Node]:
         return root, top
     finally:
         gc.enable()
+
+
+@pytest.fixture
+def walked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """After each depth cut line: the hidden nodes its picture has visited so far."""
+    totals: list[int] = []
+    count_levels = _Painter.levels_below
+
+    def levels_below(self: _Painter, node: BaseNode) -> tuple[int, bool]:
+        result = count_levels(self, node)
+        totals.append(self.walked)
+        return result
+
+    monkeypatch.setattr(_Painter, "levels_below", levels_below)
+    return totals
 
 
 class Bomb(Node):
@@ -191,13 +209,66 @@ def test_many_children_counted_with_separators() -> None:
 
 def test_max_depth() -> None:
     assert render_text(grid(2), max_depth=1) == (
-        "root\n├── n0\n│   └── … 2 children (max depth 1)\n"
-        "└── n1\n    └── … 2 children (max depth 1)"
+        "root\n├── n0\n│   └── … 2 children, 1 more level (max depth 1)\n"
+        "└── n1\n    └── … 2 children, 1 more level (max depth 1)"
     )
-    assert render_text(grid(2), max_depth=0) == "root\n└── … 2 children (max depth 0)"
+    assert (
+        render_text(grid(2), max_depth=0) == "root\n└── … 2 children, 2 more levels (max depth 0)"
+    )
     single = Node("a", children=[Node("b", children=[Node("c")])])
-    assert render_text(single, max_depth=1) == "a\n└── b\n    └── … 1 child (max depth 1)"
+    assert render_text(single, max_depth=1) == (
+        "a\n└── b\n    └── … 1 child, 1 more level (max depth 1)"
+    )
     assert render_text(single, max_depth=2) == "a\n└── b\n    └── c"
+    assert render_text(single, max_depth="auto") == render_text(single)
+
+
+def test_a_depth_cut_says_how_many_levels_it_hides(walked: list[int]) -> None:
+    root = Node("root", children=[Node("a"), Node("b")])
+    root.children[0].append(Node("a1", children=[Node("a2")]))
+    root.children[1].extend([Node("b1"), Node("b2", children=[Node("b3", children=[Node("b4")])])])
+    assert render_text(root, max_depth=1) == (
+        "root\n"
+        "├── a\n"
+        "│   └── … 1 child, 2 more levels (max depth 1)\n"
+        "└── b\n"
+        "    └── … 2 children, 3 more levels (max depth 1)"
+    )
+    assert walked == [2, 6]  # every hidden node, once
+    # A lone hidden node leaves holes in a large family: they are skipped.
+    wide = Node("wide", children=[Node(i) for i in range(40)])
+    for child in wide.children[1:30]:
+        child.detach()
+    assert render_text(Node("top", children=[wide]), max_depth=0) == (
+        "top\n└── … 1 child, 2 more levels (max depth 0)"
+    )
+
+
+def test_hidden_levels_are_counted_within_a_budget(walked: list[int]) -> None:
+    root, _ = build_chain(LEVELS_WALK + 10)
+    assert render_text(root, max_depth=2).splitlines()[-1] == (
+        f"        └── … 1 child, {LEVELS_WALK:,}+ more levels (max depth 2)"
+    )
+    assert walked == [LEVELS_WALK]
+    exact, _ = build_chain(LEVELS_WALK + 3)  # 0, 1 and 2 shown: the rest fits the budget
+    assert render_text(exact, max_depth=2).endswith(
+        f"… 1 child, {LEVELS_WALK:,} more levels (max depth 2)"
+    )
+
+
+def test_all_the_cut_lines_of_a_picture_share_one_budget(walked: list[int]) -> None:
+    lines = LEVELS_WALK_TOTAL // LEVELS_WALK + 3
+    top = Node("top")
+    for i in range(lines):
+        branch, _ = build_chain(LEVELS_WALK + 10)
+        branch.name = f"b{i}"
+        top.append(branch)
+    text = render_text(top, max_depth=1, max_children=None).splitlines()
+    every = LEVELS_WALK_TOTAL // LEVELS_WALK
+    assert text[2] == f"│   └── … 1 child, {LEVELS_WALK:,}+ more levels (max depth 1)"
+    assert text[2 * every + 2] == "│   └── … 1 child, 1+ more levels (max depth 1)"
+    assert text[-1] == "    └── … 1 child, 1+ more levels (max depth 1)"
+    assert walked[-1] == LEVELS_WALK_TOTAL  # whatever the size of the hidden part
 
 
 def test_max_nodes_is_a_budget_for_the_whole_picture() -> None:
@@ -209,10 +280,14 @@ def test_max_nodes_is_a_budget_for_the_whole_picture() -> None:
         "│   ├── n0.2\n"
         "│   └── n0.3\n"
         "├── n1\n"
-        "│   └── … 4 children\n"
-        "└── … 2 more"
+        "│   └── … 4 children (max nodes 7)\n"
+        "└── … 2 more (max nodes 7)"
     )
-    assert render_text(grid(), max_nodes=1) == "root\n└── … 4 children"
+    assert render_text(grid(), max_nodes=1) == "root\n└── … 4 children (max nodes 1)"
+    # max_children cuts first where both apply; each line says which limit cut it
+    assert render_text(grid(), max_nodes=7, max_children=1) == (
+        "root\n├── n0\n│   ├── n0.0\n│   └── … 3 more\n└── … 3 more"
+    )
 
 
 def test_no_limits() -> None:
@@ -232,24 +307,61 @@ def test_default_limits() -> None:
     lines = render_text(big).splitlines()
     assert len([line for line in lines if "more" not in line and "children" not in line]) == 1000
     # 1 + 47 * 21 = 988 nodes, then the 48th child and 11 of its children
-    assert lines[-3:] == ["│   ├── 10", "│   └── … 9 more", "└── … 52 more"]
+    assert lines[-3:] == [
+        "│   ├── 10",
+        "│   └── … 9 more (max nodes 1,000)",
+        "└── … 52 more (max nodes 1,000)",
+    ]
 
 
-def test_levels_that_do_not_fit_the_width_are_cut_explicitly() -> None:
+def test_the_automatic_depth_fits_the_width() -> None:
     root, _ = build_chain(30)
     lines = render_text(root, width=80).splitlines()
-    # labels keep at least 40 cells: 10 levels of 4-cell guides at width 80
-    assert lines[10] == " " * 36 + "└── 10"
-    assert lines[11] == " " * 40 + "└── … 1 child (too deep for width 80)"
-    assert len(lines) == 12
+    # every line keeps 40 cells for its text, cut lines included: 9 levels at width 80
+    assert lines[9] == " " * 32 + "└── 9"
+    assert lines[10] == " " * 36 + "└── … 1 child, 20 more levels (width 80)"
+    assert len(lines) == 11
     wider = render_text(root, width=200).splitlines()
     assert len(wider) == 30 and wider[-1] == " " * 112 + "└── 29"
-    # at small widths, half the width is kept for labels, and a cut line wraps
-    assert render_text(root, width=20, max_depth=None) == (
-        "0\n└── 1\n    └── 2\n        └── … 1\n"
-        "            child\n            (too\n            deep for\n"
-        "            width\n            20)"
+    # at small widths, half the width is kept for text, and a cut line wraps
+    assert render_text(root, width=20) == (
+        "0\n└── 1\n    └── … 1 child,\n        28 more\n        levels\n        (width 20)"
     )
+    # DEFAULT_MAX_DEPTH bounds the automatic depth, whatever the width
+    assert render_text(root, width=1000, max_depth="auto") == render_text(root, width=1000)
+    deep, _ = build_chain(60)
+    assert render_text(deep, width=1000).splitlines()[-1] == (
+        " " * 200 + "└── … 1 child, 9 more levels (max depth 50)"
+    )
+
+
+def test_an_explicit_max_depth_is_honoured_whatever_the_width() -> None:
+    root, _ = build_chain(40)
+    lines = render_text(root, width=80, max_depth=30).splitlines()
+    assert len(lines) == 32
+    assert lines[30] == " " * 116 + "└── 30"
+    assert lines[31] == " " * 120 + "└── … 1 child, 9 more levels (max depth 30)"
+    assert len(render_text(root, width=80, max_depth=None).splitlines()) == 40
+    # Deep text is never squeezed into a sliver: it keeps 40 cells, and wraps there.
+    node = root
+    for _ in range(24):
+        node = node.children[0]
+    node.append(Node("x" * 50))
+    assert render_text(root, width=80, max_depth=30).splitlines()[-2:] == [
+        " " * 96 + "└── " + "x" * 40,
+        " " * 100 + "x" * 10,
+    ]
+
+
+def test_console_print_crops_lines_wider_than_the_console_unless_soft_wrap() -> None:
+    root, _ = build_chain(40)
+    picture = render(root, max_depth=30)
+    lines = draw(picture, width=80).splitlines()
+    assert len(lines) == 32 and max(len(line) for line in lines) == 80
+    assert lines[19] == " " * 72 + "└── 19"
+    assert lines[31] == " " * 80  # cropped at the right edge, as rich crops everything
+    whole = draw(picture, width=80, soft_wrap=True)
+    assert whole == render_text(root, width=80, max_depth=30) + "\n"
 
 
 def test_hidden_nodes_are_never_visited() -> None:
@@ -257,23 +369,35 @@ def test_hidden_nodes_are_never_visited() -> None:
     root.extend([Node("shown"), Bomb("hidden sibling")])
     root.children[0].append(Bomb("hidden child", children=[Bomb("deeper")]))
     assert render_text(root, max_children=1, max_depth=1) == (
-        "root\n├── shown\n│   └── … 1 child (max depth 1)\n└── … 1 more"
+        "root\n├── shown\n│   └── … 1 child, 2 more levels (max depth 1)\n└── … 1 more"
     )
-    assert render_text(root, max_nodes=2) == "root\n├── shown\n│   └── … 1 child\n└── … 1 more"
+    assert render_text(root, max_nodes=2) == (
+        "root\n├── shown\n│   └── … 1 child (max nodes 2)\n└── … 1 more (max nodes 2)"
+    )
 
 
-def test_a_million_deep_chain_renders_with_the_defaults() -> None:
+def test_a_million_deep_chain_renders_with_the_defaults(walked: list[int]) -> None:
     root, leaf = build_chain(1_000_000)
     text = render_text(root)
     lines = text.splitlines()
-    assert lines[0] == "0" and lines[-1].endswith("└── … 1 child (too deep for width 80)")
+    assert lines[0] == "0"
+    assert lines[-2:] == [
+        " " * 36 + "└── … 1 child, 10,000+ more levels (width",
+        " " * 40 + "80)",
+    ]
     assert len(lines) == 12
-    assert render_text(root, width=400).splitlines()[-1].endswith("└── … 1 child (max depth 50)")
+    assert walked == [LEVELS_WALK]
+    assert (
+        render_text(root, width=400)
+        .splitlines()[-1]
+        .endswith("└── … 1 child, 10,000+ more levels (max depth 50)")
+    )
     assert render_text(leaf) == "999999"
-    assert len(draw(render(root, max_depth=None), width=80).splitlines()) == 12
+    assert len(draw(render(root, max_depth=100), width=80).splitlines()) == 103  # cut wraps
+    assert walked[-1] == LEVELS_WALK
 
 
-def test_a_million_wide_node_renders_with_the_defaults() -> None:
+def test_a_million_wide_node_renders_with_the_defaults(walked: list[int]) -> None:
     root = Node("wide")
     gc.disable()
     try:
@@ -283,6 +407,10 @@ def test_a_million_wide_node_renders_with_the_defaults() -> None:
     lines = render_text(root).splitlines()
     assert len(lines) == 102
     assert lines[-2:] == ["├── 99", "└── … 999,900 more"]
+    assert walked == []  # no depth cut: nothing hidden was visited
+    top = Node("top", children=[root])
+    assert render_text(top, max_depth=0) == "top\n└── … 1 child, 2+ more levels (max depth 0)"
+    assert walked == [LEVELS_WALK]
 
 
 # ------------------------------------------------------------ label lines --
@@ -303,11 +431,22 @@ def test_control_characters_become_visible() -> None:
     assert render_text(Node("bell\x07")) == "bell"  # rich's Text drops BEL, BS, VT, FF, CR
 
 
+def test_lone_surrogates_become_replacement_characters() -> None:
+    # No encoding can write a lone surrogate (json.loads('"\\ud800"') makes one).
+    root = Node("a\ud800b", children=[Node("\udcff" * 3)])
+    assert render_text(root) == "a\ufffdb\n└── \ufffd\ufffd\ufffd"
+    assert render_text(root, label=lambda n: Text(str(n.name))) == render_text(root)
+    picture = draw(root)
+    assert picture == "a\ufffdb\n└── \ufffd\ufffd\ufffd\n"
+    picture.encode("utf-8")  # what a terminal is sent can be encoded
+    assert render_text(Node("\ud83d\ude00")) == "\ufffd\ufffd"  # a pair as two code points
+
+
 def test_multi_line_and_long_labels_keep_their_guides() -> None:
     root = Node("a", children=[Node("multi\nline", children=[Node("x")]), Node("b")])
     assert render_text(root) == "a\n├── multi\n│   line\n│   └── x\n└── b"
     long = Node("a", children=[Node("word " * 8, children=[Node("x")]), Node("b")])
-    assert render_text(long, width=20) == (
+    assert render_text(long, width=20, max_depth=None) == (
         "a\n├── word word word\n│   word word word\n│   word word\n│   └── x\n└── b"
     )
 
@@ -444,7 +583,7 @@ def test_forest_budget_and_options() -> None:
         "forest: 5 trees (5 roots, 0 detached, 0 orphans)\n\n"
         "● root (never attached)\nt0\n├── c1\n└── … 1 more\n\n"
         "● root (never attached)\nt1\n├── c1\n└── … 1 more\n"
-        "… 3 more trees"
+        "… 3 more trees (max nodes 4)"
     )
 
 
@@ -501,7 +640,8 @@ def test_unknown_guide() -> None:
         ("max_depth", -1, ValueError, r"max_depth must be >= 0 \(or None for no limit\), not -1"),
         ("max_children", -5, ValueError, r"max_children must be >= 0"),
         ("max_nodes", 0, ValueError, r"max_nodes must be >= 1"),
-        ("max_depth", 1.5, TypeError, r"max_depth must be an int or None, not 1.5"),
+        ("max_depth", 1.5, TypeError, r"max_depth must be an int, None or 'auto', not 1.5"),
+        ("max_depth", "AUTO", TypeError, r"max_depth must be an int, None or 'auto'"),
         ("max_children", "3", TypeError, r"max_children must be an int or None"),
         ("max_nodes", True, TypeError, r"max_nodes must be an int or None, not True"),
         ("label", "name", TypeError, r"label must be a callable"),
@@ -632,7 +772,7 @@ def test_render_text_draws_exactly_what_rich_prints_without_colours() -> None:
             del nodes  # the picture starts with the collected-parent marker
             assert top.parent_collected
         options: dict[str, Any] = {
-            "max_depth": rng.choice([None, 0, 1, 3, 50]),
+            "max_depth": rng.choice([None, 0, 1, 3, 50, "auto"]),
             "max_children": rng.choice([None, 1, 3, 100]),
             "max_nodes": rng.choice([None, 5, 1000]),
             "guide": rng.choice(["unicode", "ascii", "bold", "double"]),

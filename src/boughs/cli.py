@@ -4,13 +4,16 @@
 * ``boughs show FILE`` draws the tree in a file, chosen by its suffix (see
   `LOADERS`): ``.json`` (nested ``{"name": ..., "children": [...]}`` objects,
   or any nested objects and arrays), ``.xml``/``.xhtml``/``.svg`` (parsed
-  safely: entity declarations are refused) and ``.html``/``.htm``.
-  ``--format`` overrides the suffix, and is how standard input (``-``, JSON
-  unless told otherwise) is read. Reading and building are iterative, so a
-  document nested a million levels deep is drawn like any other.
+  safely: entity declarations are refused), ``.html``/``.htm`` and ``.py``
+  (the Python syntax tree, through `boughs.pyast`). ``--format`` overrides
+  the suffix, and is how standard input (``-``, JSON unless told otherwise)
+  is read. Reading and building are iterative, so a document nested a
+  million levels deep is drawn like any other.
 
-Problems with the input (a missing file, bad JSON or XML ...) print one line on
-standard error and exit with status 2, without a traceback.
+Problems with the input (a missing file, bad JSON, XML or Python ...) print
+one line on standard error and exit with status 2, without a traceback.
+Output never fails on encoding: a character the terminal's encoding cannot
+write is written as a backslash escape (``caf\\xe9`` on an ASCII terminal).
 
 Examples:
     >>> from boughs.cli import main
@@ -22,11 +25,12 @@ Examples:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import stat
 import sys
-from collections.abc import Callable, Sequence
-from typing import Any, Final
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Final, TextIO
 
 from rich.console import Console
 
@@ -48,9 +52,6 @@ __all__ = ["LOADERS", "JsonNode", "Loader", "load_json_tree", "main"]
 
 MAX_FILE_BYTES: Final = 256 * 1024 * 1024
 """Largest file `boughs show` reads."""
-
-_LATER: Final = {".py": "Python syntax-tree"}
-"""File types that adapters will bring; `boughs show` says so until `LOADERS` has them."""
 
 
 class CliError(Exception):
@@ -105,8 +106,9 @@ def _load_python(raw: bytes, title: str) -> BaseNode:
         raise FormatError(
             f"invalid Python{where}: {e.msg}", line=e.lineno, column=e.offset
         ) from None
-    except FormatError:  # pyast.TooDeepError
-        raise
+    except pyast.TooDeepError as e:
+        # Its message starts with the file name, which the caller adds to every error.
+        raise FormatError(str(e).removeprefix(f"{title}: ")) from None
     except ValueError as e:  # undecodable bytes, a null byte
         raise FormatError(f"not Python source: {e}") from None
 
@@ -118,11 +120,6 @@ def _loader(path: str, suffix: str) -> Loader:
     loader = LOADERS.get(suffix)
     if loader is not None:
         return loader
-    if suffix in _LATER:
-        raise CliError(
-            f"{path}: {_LATER[suffix]} files are not supported yet (they come with "
-            f"the adapters); boughs show reads {_known()}"
-        )
     raise CliError(
         f"{path}: unsupported file type {suffix or '(none)'!r}; boughs show reads "
         f"{_known()} (or pass --format)"
@@ -175,7 +172,9 @@ def _show(args: argparse.Namespace) -> int:
         max_nodes=args.max_nodes,
         guide=guide,
     )
-    Console().print(picture)
+    # soft_wrap: a line that --max-depth makes wider than the terminal is written
+    # whole (the terminal wraps it) instead of being cropped.
+    Console().print(picture, soft_wrap=True)
     return 0
 
 
@@ -186,16 +185,18 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _limit(minimum: int) -> Any:
-    def parse(text: str) -> int | None:
+def _limit(minimum: int, *, auto: bool = False) -> Any:
+    words = "a whole number, 'none' or 'auto'" if auto else "a whole number or 'none'"
+
+    def parse(text: str) -> int | str | None:
         if text.lower() == "none":
             return None
+        if auto and text.lower() == "auto":
+            return "auto"
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"expected a whole number or 'none', not {text!r}"
-            ) from None
+            raise argparse.ArgumentTypeError(f"expected {words}, not {text!r}") from None
         if value < minimum:
             raise argparse.ArgumentTypeError(f"must be at least {minimum}, not {value}")
         return value
@@ -226,12 +227,18 @@ def _parser() -> argparse.ArgumentParser:
         "show",
         help="draw the tree in a file",
         description='Draw the tree in a file: .json (nested {"name": ..., "children": '
-        "[...]} objects, or any nested objects and arrays), .xml, .xhtml, .svg, .html or "
-        ".htm, by its suffix or --format. Use - to read standard input (JSON unless "
-        "--format says otherwise).",
+        "[...]} objects, or any nested objects and arrays), .xml, .xhtml, .svg, .html, "
+        ".htm or .py (the Python syntax tree), by its suffix or --format. Use - to read "
+        "standard input (JSON unless --format says otherwise). Every cut is said: "
+        "'… 9,900 more' (--max-children), '… 2 more (max nodes 1,000)' (--max-nodes) and "
+        "'… 3 children, 12 more levels (max depth 50)' (--max-depth). Exit status: 0 "
+        "when the tree was drawn, 2 for bad arguments or unreadable input (one line on "
+        "standard error).",
     )
     show.add_argument(
-        "file", metavar="FILE", help="a .json, .xml or .html file, or - for standard input"
+        "file",
+        metavar="FILE",
+        help="a .json, .xml, .html or .py file, or - for standard input",
     )
     show.add_argument(
         "--format",
@@ -240,10 +247,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     show.add_argument(
         "--max-depth",
-        type=_limit(0),
-        default=DEFAULT_MAX_DEPTH,
+        type=_limit(0, auto=True),
+        default="auto",
         metavar="N",
-        help=f"levels shown below the root, or 'none' (default {DEFAULT_MAX_DEPTH})",
+        help=f"levels shown below the root, or 'none' for all; 'auto' (the default) shows "
+        f"{DEFAULT_MAX_DEPTH}, or fewer if the terminal is too narrow for them. A number "
+        "is honoured whatever the width: deeper lines are wider than the terminal",
     )
     show.add_argument(
         "--max-children",
@@ -274,12 +283,34 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Complexity: that of the command.
     """
-    args = _parser().parse_args(argv)
-    try:
-        return int(args.run(args))
-    except CliError as e:
-        print(f"boughs: error: {e}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
+    with _escaping(sys.stdout), _escaping(sys.stderr):  # --help writes too
+        args = _parser().parse_args(argv)
+        try:
+            return int(args.run(args))
+        except CliError as e:
+            print(f"boughs: error: {e}", file=sys.stderr)
+            return 2
+        except KeyboardInterrupt:
+            return 130
     # A closed pipe (`boughs show big.json | head`) is handled by rich: exit status 1.
+
+
+@contextlib.contextmanager
+def _escaping(stream: TextIO) -> Iterator[None]:
+    """Let ``stream`` write what its encoding cannot as backslash escapes, meanwhile.
+
+    A name with an ``é`` on an ASCII terminal, or a lone surrogate from a file
+    name, is then written as ``\\xe9`` or ``\\udcff`` instead of raising
+    ``UnicodeEncodeError``. Streams that cannot be reconfigured are left alone.
+    """
+    errors = getattr(stream, "errors", None)
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is None or errors is None or errors == "backslashreplace":
+        yield
+        return
+    reconfigure(errors="backslashreplace")
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe, a closed stream
+            reconfigure(errors=errors)

@@ -7,25 +7,39 @@ returns; a plain ``str`` is always shown literally, never parsed as markup.
 
 The renderer is iterative (an explicit stack, no recursion) and its cost is
 proportional to what it shows, never to the size of the tree: hidden children
-are counted with an O(1) ``len``, never walked. Every cut is said on screen:
+are counted with an O(1) ``len``, and hidden levels are counted by a walk with
+a fixed budget. Every cut is said on screen:
 
-* ``… 9,995 more`` — siblings beyond ``max_children``, or beyond the
-  ``max_nodes`` budget of the whole picture (``… 4 children`` when none of
-  them is shown);
-* ``… 3 children (max depth 50)`` — a node's children lie deeper than
-  ``max_depth``. The number of hidden *levels* is not shown: it would take a
-  walk of the hidden subtree to know it;
-* ``… 1 child (too deep for width 80)`` — the guides would leave labels less
-  than 40 cells (or half the width, if that is less): rich's own ``Tree``
-  silently drops such levels at normal widths.
+* ``… 9,995 more`` — siblings beyond ``max_children`` (``… 4 children``
+  when none of them is shown);
+* ``… 2 more (max nodes 1,000)`` — nodes beyond the ``max_nodes`` budget of
+  the whole picture;
+* ``… 3 children, 12 more levels (max depth 50)`` — a node's children lie
+  deeper than ``max_depth``. The hidden levels are counted by walking the
+  hidden subtree, at most `LEVELS_WALK` nodes for one cut line and
+  `LEVELS_WALK_TOTAL` for the whole picture; past that the line gives a
+  lower bound, ``… 1 child, 10,000+ more levels``;
+* ``… 1 child, 10,000+ more levels (width 80)`` — with
+  ``max_depth="auto"`` (the default), at most `DEFAULT_MAX_DEPTH` levels are
+  drawn, and only as many as keep 40 cells for the text of every line, cut
+  lines included (half the width, if that is less): rich's own ``Tree``
+  silently drops deep levels at normal widths.
+
+An explicit ``max_depth`` (a number or ``None``) is honoured whatever the
+width. A line's text is never laid out in fewer cells than that, so lines
+deeper than the automatic depth are wider than the console: `render_text`
+and ``boughs show`` keep them whole (a terminal wraps them), while
+``Console.print`` crops them at its right edge, as rich crops everything it
+prints, unless it is given ``soft_wrap=True``.
 
 A picture whose top node lost its parent to the garbage collector starts with
 a marker line, ``⟂ parent collected (was 'body')``.
 
 Options shared by all three functions:
 
-* ``max_depth`` (default `DEFAULT_MAX_DEPTH`): levels shown below the top
-  node (0 shows only the top node); ``None`` for no limit.
+* ``max_depth``: levels shown below the top node (0 shows only the top
+  node); ``None`` for no limit; ``"auto"`` (the default) for
+  `DEFAULT_MAX_DEPTH`, or fewer if the console is too narrow for them.
 * ``max_children`` (default `DEFAULT_MAX_CHILDREN`): children shown per node;
   ``None`` for no limit.
 * ``max_nodes`` (default `DEFAULT_MAX_NODES`): nodes shown in the whole
@@ -54,7 +68,7 @@ import io
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, Final, Generic, TypeAlias, TypeVar
+from typing import Any, Final, Generic, Literal, TypeAlias, TypeVar
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
@@ -71,6 +85,8 @@ __all__ = [
     "DEFAULT_MAX_DEPTH",
     "DEFAULT_MAX_NODES",
     "GUIDES",
+    "LEVELS_WALK",
+    "LEVELS_WALK_TOTAL",
     "RenderedForest",
     "RenderedTree",
     "render",
@@ -81,7 +97,7 @@ __all__ = [
 N = TypeVar("N", bound=BaseNode)
 
 DEFAULT_MAX_DEPTH: Final = 50
-"""Levels shown below the top node unless ``max_depth`` says otherwise."""
+"""Levels shown below the top node with ``max_depth="auto"``, if the console is wide enough."""
 DEFAULT_MAX_CHILDREN: Final = 100
 """Children shown per node unless ``max_children`` says otherwise."""
 DEFAULT_MAX_NODES: Final = 1000
@@ -99,8 +115,13 @@ _UNICODE_SYMBOLS: Final = ("…", "⟂", "●", "✂", "○")
 _ASCII_SYMBOLS: Final = ("...", "!", "*", "~", "o")
 """Ellipsis, collected-parent marker, root, detached subtree, attached subtree."""
 
+LEVELS_WALK: Final = 10_000
+"""Hidden nodes one depth cut line may visit to count the levels it hides."""
+LEVELS_WALK_TOTAL: Final = 100_000
+"""Hidden nodes all the depth cut lines of one picture may visit together."""
+
 _MIN_LABEL_WIDTH: Final = 40
-"""Cells kept for labels before deeper levels are cut (or half the width, if less)."""
+"""Cells kept for a line's text (or half the width, if less), however deep the line."""
 
 GUIDE_STYLE: Final = Style(dim=True)
 MORE_STYLE: Final = Style(dim=True, italic=True)
@@ -109,16 +130,21 @@ ROOT_STYLE: Final = Style(color="green", bold=True)
 DETACHED_STYLE: Final = Style(color="yellow", bold=True)
 HIGHLIGHT_STYLE: Final = Style(bold=True, reverse=True)
 
-_CONTROL: Final = re.compile("[\x00-\x09\x0b-\x1f\x7f]")
-"""Control characters (except newline) that a label must not send to a terminal."""
+_UNPRINTABLE: Final = re.compile("[\x00-\x09\x0b-\x1f\x7f\ud800-\udfff]")
+"""What a label must not send to a terminal: control characters (except newline),
+and lone surrogates, which no encoding can write."""
 
 Label: TypeAlias = Callable[[N], RenderableType | str]
+MaxDepth: TypeAlias = int | Literal["auto"] | None
 Highlight: TypeAlias = Callable[[N], object] | BaseNode | Iterable[BaseNode]
 
 
 def _picture(match: re.Match[str]) -> str:
-    """The Unicode control picture for a control character (``\\x1b`` -> ``␛``)."""
+    """What stands for an unprintable character: its control picture (``\\x1b`` -> ``␛``),
+    or U+FFFD (``�``) for a lone surrogate."""
     code = ord(match.group())
+    if code >= 0xD800:
+        return "\ufffd"
     return "\u2421" if code == 0x7F else chr(0x2400 + code)
 
 
@@ -137,7 +163,7 @@ class _Settings:
     def __init__(
         self,
         *,
-        max_depth: int | None,
+        max_depth: MaxDepth,
         max_children: int | None,
         max_nodes: int | None,
         guide: str,
@@ -160,6 +186,14 @@ def _limit(name: str, value: object, minimum: int) -> int | None:
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum} (or None for no limit), not {value!r}")
     return value
+
+
+def _max_depth(value: object) -> MaxDepth:
+    if value == "auto" and isinstance(value, str):
+        return "auto"
+    if isinstance(value, bool) or not (value is None or isinstance(value, int)):
+        raise TypeError(f"max_depth must be an int, None or 'auto', not {value!r}")
+    return _limit("max_depth", value, 0)
 
 
 def _highlighter(highlight: object) -> Callable[[BaseNode], object] | None:
@@ -201,7 +235,7 @@ def _settings(
     if label is not None and not callable(label):
         raise TypeError(f"label must be a callable taking a node, or None, not {label!r}")
     return _Settings(
-        max_depth=_limit("max_depth", max_depth, 0),
+        max_depth=_max_depth(max_depth),
         max_children=_limit("max_children", max_children, 0),
         max_nodes=_limit("max_nodes", max_nodes, 1),
         guide=guide,
@@ -224,21 +258,32 @@ class _Painter:
 
     def __init__(self, console: Console, options: ConsoleOptions, settings: _Settings) -> None:
         self.console = console
-        self.options = options.update(height=None, highlight=False)
+        # Labels are laid out the same whatever Console.print was told (soft_wrap ...).
+        self.options = options.update(height=None, highlight=False, no_wrap=False, overflow=None)
         self.settings = settings
         self.width = width = max(options.max_width, 1)
         ascii_only = settings.guide == "ascii" or options.ascii_only
         self.guides = GUIDES["ascii"] if options.ascii_only else GUIDES[settings.guide]
         self.symbols = _ASCII_SYMBOLS if ascii_only else _UNICODE_SYMBOLS
-        self.budget = sys.maxsize if settings.max_nodes is None else settings.max_nodes
-        fit = max(width - _MIN_LABEL_WIDTH, width // 2) // 4
+        max_nodes = settings.max_nodes
+        self.budget = sys.maxsize if max_nodes is None else max_nodes
+        self.budget_reason = f"max nodes {self.budget:,}"
+        # Every line keeps this many cells for its text; a guide that leaves fewer
+        # (an explicit max_depth deeper than the width allows) makes the line wider.
+        self.min_room = max(min(_MIN_LABEL_WIDTH, width // 2), 1)
         max_depth = settings.max_depth
-        if max_depth is not None and max_depth <= fit:
-            self.depth = max_depth
-            self.depth_reason = f"max depth {max_depth:,}"
-        else:
+        # The deepest lines are depth cut lines, one level below the last shown.
+        fit = max((width - self.min_room) // 4 - 1, 0)
+        if max_depth == "auto" and fit < DEFAULT_MAX_DEPTH:
             self.depth = fit
-            self.depth_reason = f"too deep for width {width}"
+            self.depth_reason = f"width {width}"
+        else:
+            depth = DEFAULT_MAX_DEPTH if max_depth == "auto" else max_depth
+            self.depth = sys.maxsize if depth is None else int(depth)
+            self.depth_reason = f"max depth {self.depth:,}"
+        self.walk_left = LEVELS_WALK_TOTAL
+        self.walked = 0
+        """Hidden nodes visited so far to count hidden levels (for tests)."""
         self.newline = Segment.line()
 
     def note(self, text: str, style: Style, first: str = "") -> Iterator[Segment]:
@@ -252,13 +297,13 @@ class _Painter:
         """The lines of one label: guide ``first`` before the first, ``rest`` before others."""
         if isinstance(label, str):
             label = Text(label)
-        width = max(self.width - len(first), 1)  # guides are one cell per character
+        width = max(self.width - len(first), self.min_room)  # guides: one cell a character
         lines: Iterable[Iterable[Segment]]
         if isinstance(label, Text):
             plain = label.plain
-            if _CONTROL.search(plain) is not None:
+            if _UNPRINTABLE.search(plain) is not None:
                 label = label.copy()
-                label.plain = _CONTROL.sub(_picture, plain)
+                label.plain = _UNPRINTABLE.sub(_picture, plain)
             if "\n" not in plain and label.cell_len <= width:
                 lines = (self.text_segments(label, style),)
             else:
@@ -332,6 +377,8 @@ class _Painter:
                 continue
             if i >= max_children or self.budget <= 0:
                 hidden = f"{n - i:,} more" if i else _plural(n, "child", "children")
+                if i < max_children:
+                    hidden += f" ({self.budget_reason})"
                 yield from self.note(f"{ellipsis} {hidden}", MORE_STYLE, guide + end)
                 stack.pop()
                 continue
@@ -356,8 +403,44 @@ class _Painter:
     def depth_cut(self, node: BaseNode, guide: str) -> Iterator[Segment]:
         """The line that stands for the children of ``node`` below the depth limit."""
         hidden = _plural(_storage.count(node._children), "child", "children")
-        text = f"{self.symbols[0]} {hidden} ({self.depth_reason})"
+        levels, exact = self.levels_below(node)
+        more = _plural(levels, "more level", "more levels") if exact else f"{levels:,}+ more levels"
+        text = f"{self.symbols[0]} {hidden}, {more} ({self.depth_reason})"
         return self.note(text, MORE_STYLE, guide + self.guides[3])
+
+    def levels_below(self, node: BaseNode) -> tuple[int, bool]:
+        """The height of ``node`` (which has children), and whether it is exact.
+
+        A depth-first walk of at most `LEVELS_WALK` nodes, and of what is left of
+        `LEVELS_WALK_TOTAL` for the picture; when it stops early, the height is
+        a lower bound: the deepest level it reached.
+        """
+        allowed = min(LEVELS_WALK, self.walk_left)
+        count = _storage.count
+        deepest = 1
+        visited = 0
+        exact = True
+        # One iterator per level being walked; the raw storage, whose holes are None.
+        stack: list[Iterator[BaseNode | None]] = [iter(node._children)]
+        while stack:
+            for child in stack[-1]:
+                if child is None:
+                    continue
+                if visited >= allowed:
+                    exact = False
+                    stack.clear()
+                    break
+                visited += 1
+                deepest = max(deepest, len(stack))  # the level of ``child``
+                kids = child._children
+                if count(kids):
+                    stack.append(iter(kids))
+                    break
+            else:
+                stack.pop()
+        self.walk_left -= visited
+        self.walked += visited
+        return deepest, exact
 
 
 class _TextPainter(_Painter):
@@ -365,9 +448,9 @@ class _TextPainter(_Painter):
 
     `render_text` uses it: a label that is a ``str`` or a `Text` on one line
     becomes ``guide + text`` directly, which is what rich would print with no
-    colours, without making a Segment per guide and label. Anything else (a
-    label that wraps, a renderable that is not `Text`) is rendered by rich,
-    line by line, so the picture is the same.
+    colours and ``soft_wrap=True``, without making a Segment per guide and
+    label. Anything else (a label that wraps, a renderable that is not `Text`)
+    is rendered by rich, line by line, so the picture is the same.
     """
 
     def line(  # type: ignore[override]
@@ -380,15 +463,15 @@ class _TextPainter(_Painter):
         else:
             plain = "\n"  # not Text: rich lays it out
         if "\n" not in plain:
-            if _CONTROL.search(plain) is not None:
-                plain = _CONTROL.sub(_picture, plain)
-            room = self.width - len(first)
+            if _UNPRINTABLE.search(plain) is not None:
+                plain = _UNPRINTABLE.sub(_picture, plain)
+            room = max(self.width - len(first), self.min_room)
             if (len(plain) if plain.isascii() else cell_len(plain)) <= room:
                 yield first + plain + "\n"
                 return
-        # As Console.print does: split into lines, crop each to the width.
+        # As Console.print(soft_wrap=True) does: split into lines, never crop them.
         for segments in Segment.split_and_crop_lines(
-            super().line(label, style, first, rest), self.width, pad=False
+            super().line(label, style, first, rest), sys.maxsize, pad=False
         ):
             yield "".join([s.text for s in segments if not s.control])
 
@@ -460,7 +543,7 @@ class RenderedForest(JupyterMixin):
         for i, (root, kind) in enumerate(zip(self._roots, kinds, strict=True)):
             if painter.budget <= 0:
                 more = _plural(len(kinds) - i, "more tree", "more trees")
-                yield from painter.note(f"{ellipsis} {more}", MORE_STYLE)
+                yield from painter.note(f"{ellipsis} {more} ({painter.budget_reason})", MORE_STYLE)
                 break
             yield painter.newline
             if kind == "root":
@@ -512,7 +595,7 @@ def _kind(node: BaseNode) -> str:
 def render(
     node: N,
     *,
-    max_depth: int | None = DEFAULT_MAX_DEPTH,
+    max_depth: MaxDepth = "auto",
     max_children: int | None = DEFAULT_MAX_CHILDREN,
     max_nodes: int | None = DEFAULT_MAX_NODES,
     guide: str = "unicode",
@@ -523,7 +606,9 @@ def render(
 
     Args:
         node: the top node of the picture.
-        max_depth: levels shown below ``node``; ``None`` for no limit.
+        max_depth: levels shown below ``node``; ``None`` for no limit;
+            ``"auto"`` for `DEFAULT_MAX_DEPTH`, or fewer on a console too
+            narrow for them. A number or ``None`` is honoured whatever the width.
         max_children: children shown per node; ``None`` for no limit.
         max_nodes: nodes shown in all; ``None`` for no limit.
         guide: ``"unicode"``, ``"ascii"``, ``"bold"`` or ``"double"``.
@@ -545,7 +630,8 @@ def render(
         `-- ... 3 more
 
     Complexity: O(1) to make; printing it costs O(shown nodes * depth shown),
-    whatever the size of the tree.
+    plus at most `LEVELS_WALK_TOTAL` hidden nodes visited to count hidden
+    levels, whatever the size of the tree.
     """
     settings = _settings(
         max_depth=max_depth,
@@ -561,7 +647,7 @@ def render(
 def render_text(
     node: N,
     *,
-    max_depth: int | None = DEFAULT_MAX_DEPTH,
+    max_depth: MaxDepth = "auto",
     max_children: int | None = DEFAULT_MAX_CHILDREN,
     max_nodes: int | None = DEFAULT_MAX_NODES,
     guide: str = "unicode",
@@ -572,8 +658,9 @@ def render_text(
     """The picture `render` draws, as plain text without colour codes.
 
     The text does not end with a newline (``print`` adds one). Long labels
-    wrap at ``width`` cells, as they would in a terminal that wide. For a
-    forest, use ``render_forest(...).to_text()``.
+    wrap at ``width`` cells, as they would in a terminal that wide; a line
+    that an explicit ``max_depth`` makes wider than ``width`` is kept whole,
+    never cropped. For a forest, use ``render_forest(...).to_text()``.
 
     Examples:
         >>> from boughs import Node, render_text
@@ -581,7 +668,7 @@ def render_text(
         >>> print(render_text(chain, max_depth=1, guide="double"))
         a
         ╚══ b
-            ╚══ … 1 child (max depth 1)
+            ╚══ … 1 child, 1 more level (max depth 1)
 
     Complexity: as printing `render`'s result.
     """
@@ -600,7 +687,7 @@ def render_text(
 def render_forest(
     nodes: Iterable[N],
     *,
-    max_depth: int | None = DEFAULT_MAX_DEPTH,
+    max_depth: MaxDepth = "auto",
     max_children: int | None = DEFAULT_MAX_CHILDREN,
     max_nodes: int | None = DEFAULT_MAX_NODES,
     guide: str = "unicode",
@@ -711,7 +798,7 @@ _MISSING: Final = object()
 
 def _plain(renderable: RenderableType, width: int) -> str:
     console = _text_console(width)
-    console.print(renderable)
+    console.print(renderable, soft_wrap=True)
     text = console.file.getvalue()  # type: ignore[attr-defined]
     return text[:-1] if text.endswith("\n") else text  # type: ignore[no-any-return]
 
