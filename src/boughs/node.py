@@ -420,7 +420,9 @@ class BaseNode:
         """A one-line plain-text label for this node; override it in subclasses.
 
         The label of a parent is recorded when it adopts its first child, so
-        that an orphan can later say which parent was collected.
+        that an orphan can later say which parent was collected. Override it
+        in the class body: as with the hooks, boughs looks for an override
+        when the class is created, and does not call the default one.
 
         Examples:
             >>> BaseNode().tree_label()
