@@ -281,6 +281,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns:
         The exit status: 0 on success, 2 for bad arguments or unreadable input.
 
+    Examples:
+        >>> import pathlib, tempfile
+        >>> from boughs.cli import main
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = pathlib.Path(folder, "tree.json")
+        ...     _ = path.write_text('{"name": "root", "children": [{"name": "a"}]}')
+        ...     status = main(["show", str(path)])
+        root
+        └── a
+        >>> status
+        0
+
     Complexity: that of the command.
     """
     with _escaping(sys.stdout), _escaping(sys.stderr):  # --help writes too

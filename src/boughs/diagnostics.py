@@ -150,6 +150,13 @@ class ReferenceCycle:
     def parts(self) -> list[tuple[str, str]]:
         """The path as ``(text, kind)`` pieces: ``"object"``, ``"edge"``, ``"arrow"``, ``"gap"``.
 
+        Examples:
+            >>> from boughs import Node, find_cycles
+            >>> root = Node("root", children=[Node("leaf")])
+            >>> root.children[0].owner = root
+            >>> [text for text, kind in find_cycles(root)[0].parts() if kind == "edge"]
+            ['._children[0]', '.owner']
+
         Complexity: O(shown steps).
         """
         out: list[tuple[str, str]] = []
@@ -211,7 +218,15 @@ class CycleReport(Sequence[ReferenceCycle]):
         return bool(self.cycles)
 
     def summary(self) -> str:
-        """One line: how many cycles, from where, after examining how much. Complexity: O(1)."""
+        """One line: how many cycles, from where, after examining how much.
+
+        Examples:
+            >>> from boughs import Node, find_cycles
+            >>> find_cycles(Node("root", children=[Node("leaf")])).summary()
+            "no reference cycle reachable from Node('root'), 2 objects examined"
+
+        Complexity: O(1).
+        """
         n = len(self.cycles)
         found = "no reference cycle" if n == 0 else f"{n} reference cycle{'s' if n > 1 else ''}"
         more = " (search stopped at a limit; there may be more)" if self.truncated else ""
@@ -409,6 +424,12 @@ class Orphan:
     Attributes:
         node: the orphan (held strongly: re-attach it or drop it).
         parent_label: the lost parent's label, when it was known.
+
+    Examples:
+        >>> from boughs import Node, find_orphans
+        >>> orphan = find_orphans([Node("page").append(Node("para"))])[0]
+        >>> orphan.node, orphan.parent_label
+        (Node('para'), 'page')
     """
 
     node: BaseNode
@@ -447,7 +468,15 @@ class OrphanReport(Sequence[Orphan]):
         return bool(self.orphans)
 
     def summary(self) -> str:
-        """One line: how many orphans among how many nodes. Complexity: O(1)."""
+        """One line: how many orphans among how many nodes.
+
+        Examples:
+            >>> from boughs import Node, find_orphans
+            >>> find_orphans([Node("a"), Node("b")]).summary()
+            'no orphan among 2 nodes'
+
+        Complexity: O(1).
+        """
         n = len(self.orphans)
         found = "no orphan" if n == 0 else f"{n} orphan{'s' if n > 1 else ''}"
         return f"{found} among {self.examined} nodes"

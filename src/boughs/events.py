@@ -87,6 +87,16 @@ class Mutation:
     Positions are those in the tree just before and just after the whole
     call, so a call that moves several nodes yields records whose positions
     can be checked against ``parent.children`` afterwards.
+
+    Examples:
+        >>> from boughs import Node
+        >>> root, seen = Node("root", children=[Node("a"), Node("b")]), []
+        >>> sub = root.observe(seen.append, weak=False)
+        >>> _ = root.children[1].move_to(root, 0)
+        >>> m = seen[0]
+        >>> m.kind, m.node.name, m.parent.name, m.old_index, m.index
+        ('moved', 'b', 'root', 1, 0)
+        >>> sub.cancel()
     """
 
     kind: MutationKind
@@ -229,16 +239,51 @@ class Subscription:
 
     @property
     def active(self) -> bool:
-        """``True`` until cancelled, or until the node or a weak listener dies. Complexity: O(1)."""
+        """``True`` until cancelled, or until the node or a weak listener dies.
+
+        Examples:
+            >>> from boughs import Node
+            >>> root = Node("root")
+            >>> sub = root.observe(print, weak=False)
+            >>> sub.active
+            True
+            >>> sub.cancel()
+            >>> sub.active
+            False
+
+        Complexity: O(1).
+        """
         return self._active
 
     @property
     def node(self) -> BaseNode | None:
-        """The observed node, or ``None`` once it has been collected. Complexity: O(1)."""
+        """The observed node, or ``None`` once it has been collected.
+
+        Examples:
+            >>> from boughs import Node
+            >>> root = Node("root")
+            >>> sub = root.observe(print, weak=False)
+            >>> sub.node is root
+            True
+            >>> del root  # the last reference: the node dies at once
+            >>> sub.node is None, sub.active
+            (True, False)
+
+        Complexity: O(1).
+        """
         return self._node_ref()
 
     def cancel(self) -> None:
         """End the subscription and let go of the listener (idempotent).
+
+        Examples:
+            >>> from boughs import Node
+            >>> root, seen = Node("root"), []
+            >>> sub = root.observe(seen.append, weak=False)
+            >>> sub.cancel()
+            >>> _ = root.append(Node("a"))
+            >>> seen, sub.active
+            ([], False)
 
         Complexity: O(subscriptions on the node).
         """

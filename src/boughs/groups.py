@@ -202,12 +202,35 @@ class Groups:
             return [] if ref is None else list(ref.groups)
 
     def is_in(self, node: Any, group: Hashable) -> bool:
-        """``True`` iff ``node`` is a member of ``group``. Complexity: O(1)."""
+        """``True`` iff ``node`` is a member of ``group``.
+
+        Examples:
+            >>> from boughs import Node
+            >>> from boughs.groups import Groups
+            >>> groups, n = Groups(), Node("n")
+            >>> groups.add(n, "ui")
+            >>> groups.is_in(n, "ui"), groups.is_in(n, "hud")
+            (True, False)
+
+        Complexity: O(1).
+        """
         ref = self._membership(node)
         return ref is not None and group in ref.groups
 
     def names(self) -> list[Hashable]:
-        """The groups that have at least one living member. Complexity: O(groups)."""
+        """The groups that have at least one living member, in the order they were made.
+
+        Examples:
+            >>> from boughs import Node
+            >>> from boughs.groups import Groups
+            >>> groups, a, b = Groups(), Node("a"), Node("b")
+            >>> groups.add(a, "ui"); groups.add(b, "hud")
+            >>> del b  # the last member of "hud" dies: the group goes with it
+            >>> groups.names()
+            ['ui']
+
+        Complexity: O(groups).
+        """
         with self._lock:
             self._tidy()
             return list(self._groups)

@@ -261,12 +261,26 @@ class WeakIndex(Mapping[K, N], Generic[K, N]):
     def items(self) -> ItemsView[K, N]:
         """A view of ``(key, node)`` pairs; iterating it never raises as nodes die.
 
+        Examples:
+            >>> from boughs import Node, WeakIndex
+            >>> root = Node("root", children=[Node("a")])
+            >>> by_name = WeakIndex(root, key=lambda n: n.name)
+            >>> sorted((k, n.name) for k, n in by_name.items())
+            [('a', 'a'), ('root', 'root')]
+
         Complexity: O(1); O(n) to iterate.
         """
         return _Items(self)
 
     def values(self) -> ValuesView[N]:
         """A view of the nodes; iterating it never raises as nodes die.
+
+        Examples:
+            >>> from boughs import Node, WeakIndex
+            >>> root = Node("root", children=[Node("a", id=1), Node("b")])
+            >>> by_id = WeakIndex(root, key=lambda n: getattr(n, "id", None))
+            >>> [n.name for n in by_id.values()]
+            ['a']
 
         Complexity: O(1); O(n) to iterate.
         """
@@ -279,12 +293,38 @@ class WeakIndex(Mapping[K, N], Generic[K, N]):
 
     @property
     def root(self) -> N | None:
-        """The indexed subtree's root, or ``None`` once it has been collected. Complexity: O(1)."""
+        """The indexed subtree's root, or ``None`` once it has been collected.
+
+        Examples:
+            >>> from boughs import Node, WeakIndex
+            >>> root = Node("root")
+            >>> by_name = WeakIndex(root, key=lambda n: n.name)
+            >>> by_name.root is root
+            True
+            >>> del root  # the index holds its root weakly
+            >>> by_name.root is None
+            True
+
+        Complexity: O(1).
+        """
         return self._root_ref()
 
     @property
     def active(self) -> bool:
-        """``True`` while the index keeps itself current (its root is alive). Complexity: O(1)."""
+        """``True`` while the index keeps itself current (its root is alive).
+
+        Examples:
+            >>> from boughs import Node, WeakIndex
+            >>> root = Node("root", children=[Node("a")])
+            >>> by_name = WeakIndex(root, key=lambda n: n.name)
+            >>> by_name.active
+            True
+            >>> del root  # the tree dies, and the index empties out
+            >>> by_name.active, len(by_name)
+            (False, 0)
+
+        Complexity: O(1).
+        """
         return self._subscription.active
 
     def duplicates(self) -> dict[K, list[N]]:

@@ -303,22 +303,54 @@ class Quaternion:
 
     @property
     def w(self) -> float:
-        """The scalar part."""
+        """The scalar part.
+
+        Examples:
+            >>> from boughs import Quaternion
+            >>> Quaternion(0.5, 0.1, 0.2, 0.3).w
+            0.5
+
+        Complexity: O(1).
+        """
         return self._w
 
     @property
     def x(self) -> float:
-        """The first vector component."""
+        """The first vector component.
+
+        Examples:
+            >>> from boughs import Quaternion
+            >>> Quaternion(0.5, 0.1, 0.2, 0.3).x
+            0.1
+
+        Complexity: O(1).
+        """
         return self._x
 
     @property
     def y(self) -> float:
-        """The second vector component."""
+        """The second vector component.
+
+        Examples:
+            >>> from boughs import Quaternion
+            >>> Quaternion(0.5, 0.1, 0.2, 0.3).y
+            0.2
+
+        Complexity: O(1).
+        """
         return self._y
 
     @property
     def z(self) -> float:
-        """The third vector component."""
+        """The third vector component.
+
+        Examples:
+            >>> from boughs import Quaternion
+            >>> Quaternion(0.5, 0.1, 0.2, 0.3).z
+            0.3
+
+        Complexity: O(1).
+        """
         return self._z
 
     def norm(self) -> float:
@@ -531,9 +563,31 @@ class Quaternion:
         return Quaternion, (self._w, self._x, self._y, self._z)
 
     def __copy__(self) -> Quaternion:
+        """The quaternion itself: it is immutable, so a copy would be the same value.
+
+        Examples:
+            >>> import copy
+            >>> from boughs import Quaternion
+            >>> q = Quaternion(0, 1, 0, 0)
+            >>> copy.copy(q) is q
+            True
+
+        Complexity: O(1).
+        """
         return self
 
     def __deepcopy__(self, memo: object) -> Quaternion:
+        """The quaternion itself: it is immutable and holds only floats.
+
+        Examples:
+            >>> import copy
+            >>> from boughs import Quaternion
+            >>> q = Quaternion(0, 1, 0, 0)
+            >>> copy.deepcopy([q])[0] is q
+            True
+
+        Complexity: O(1).
+        """
         return self
 
 

@@ -498,14 +498,34 @@ class RenderedTree(JupyterMixin, Generic[N]):
 
     @property
     def node(self) -> N:
-        """The top node of the picture."""
+        """The top node of the picture.
+
+        Examples:
+            >>> from boughs import Node, render
+            >>> root = Node("root")
+            >>> render(root).node is root
+            True
+
+        Complexity: O(1).
+        """
         return self._node
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         yield from _Painter(console, options, self._settings).tree(self._node)
 
     def to_text(self, width: int = 80) -> str:
-        """The picture as plain text, without colour codes; see `render_text`."""
+        """The picture as plain text, without colour codes; see `render_text`.
+
+        Examples:
+            >>> from boughs import Node, render
+            >>> picture = render(Node("root", children=[Node("a"), Node("b")]))
+            >>> print(picture.to_text())
+            root
+            ├── a
+            └── b
+
+        Complexity: as printing the picture.
+        """
         console = _text_console(width)
         return _TextPainter(console, console.options, self._settings).text(self._node)
 
@@ -524,7 +544,16 @@ class RenderedForest(JupyterMixin):
 
     @property
     def roots(self) -> tuple[BaseNode, ...]:
-        """The top node of each tree, in order of first appearance."""
+        """The top node of each tree, in order of first appearance.
+
+        Examples:
+            >>> from boughs import Node, render_forest
+            >>> root = Node("root", children=[Node("a"), Node("b")])
+            >>> render_forest([*root.children, Node("solo")]).roots
+            (Node('root'), Node('solo'))
+
+        Complexity: O(number of trees).
+        """
         return tuple(self._roots)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:

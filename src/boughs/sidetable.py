@@ -174,15 +174,46 @@ class NodeData(MutableMapping[K, V], Generic[K, V]):
         return out
 
     def keys(self) -> KeysView[K]:
-        """A view of the live nodes. Complexity: O(1); O(n) to iterate."""
+        """A view of the live nodes.
+
+        Examples:
+            >>> from boughs import Node, NodeData
+            >>> a, b = Node("a"), Node("b")
+            >>> sizes = NodeData([(a, 1), (b, 2)])
+            >>> [n.name for n in sizes.keys()]
+            ['a', 'b']
+
+        Complexity: O(1); O(n) to iterate.
+        """
         return KeysView(self)
 
     def items(self) -> ItemsView[K, V]:
-        """A view of the live ``(node, value)`` pairs. Complexity: O(1); O(n) to iterate."""
+        """A view of the live ``(node, value)`` pairs.
+
+        Examples:
+            >>> from boughs import Node, NodeData
+            >>> a, b = Node("a"), Node("b")
+            >>> sizes = NodeData([(a, 1), (b, 2)])
+            >>> [(n.name, size) for n, size in sizes.items()]
+            [('a', 1), ('b', 2)]
+
+        Complexity: O(1); O(n) to iterate.
+        """
         return _Items(self)
 
     def values(self) -> ValuesView[V]:
-        """A view of the values of live nodes. Complexity: O(1); O(n) to iterate."""
+        """A view of the values of live nodes.
+
+        Examples:
+            >>> from boughs import Node, NodeData
+            >>> a, b = Node("a"), Node("b")
+            >>> sizes = NodeData([(a, 1), (b, 2)])
+            >>> del b  # "b" dies, and its value goes with it
+            >>> list(sizes.values())
+            [1]
+
+        Complexity: O(1); O(n) to iterate.
+        """
         return _Values(self)
 
     @overload
@@ -194,13 +225,33 @@ class NodeData(MutableMapping[K, V], Generic[K, V]):
     def get(self, node: K, /, default: Any = None) -> Any:
         """The value for ``node``, or ``default`` (never computed by the factory).
 
+        Examples:
+            >>> from boughs import Node, NodeData
+            >>> a = Node("a")
+            >>> sizes = NodeData(factory=lambda n: 0)
+            >>> sizes.get(a), sizes.get(a, -1), sizes[a], sizes.get(a)
+            (None, -1, 0, 0)
+
         Complexity: O(1).
         """
         entry = self._entry(node)
         return default if entry is None else entry.value
 
     def pop(self, node: K, /, default: Any = _MISSING) -> Any:
-        """Remove ``node`` and return its value (or ``default``). Complexity: O(1)."""
+        """Remove ``node`` and return its value (or ``default``).
+
+        Raises:
+            KeyError: ``node`` has no entry and no ``default`` was given.
+
+        Examples:
+            >>> from boughs import Node, NodeData
+            >>> a = Node("a")
+            >>> sizes = NodeData([(a, 1)])
+            >>> sizes.pop(a), sizes.pop(a, None), len(sizes)
+            (1, None, 0)
+
+        Complexity: O(1).
+        """
         entry = self._entry(node)
         if entry is None:
             if default is _MISSING:
@@ -210,7 +261,21 @@ class NodeData(MutableMapping[K, V], Generic[K, V]):
         return entry.value
 
     def popitem(self) -> tuple[K, V]:
-        """Remove and return the most recently added live entry. Complexity: O(1) amortised."""
+        """Remove and return the most recently added live entry.
+
+        Raises:
+            KeyError: the table is empty.
+
+        Examples:
+            >>> from boughs import Node, NodeData
+            >>> a, b = Node("a"), Node("b")
+            >>> sizes = NodeData([(a, 1), (b, 2)])
+            >>> node, size = sizes.popitem()
+            >>> node.name, size, len(sizes)
+            ('b', 2, 1)
+
+        Complexity: O(1) amortised.
+        """
         while self._entries:
             _, entry = self._entries.popitem()
             node = entry()
@@ -219,11 +284,33 @@ class NodeData(MutableMapping[K, V], Generic[K, V]):
         raise KeyError("popitem(): the table is empty")
 
     def clear(self) -> None:
-        """Remove every entry. Complexity: O(n)."""
+        """Remove every entry.
+
+        Examples:
+            >>> from boughs import Node, NodeData
+            >>> a = Node("a")
+            >>> sizes = NodeData([(a, 1)])
+            >>> sizes.clear()
+            >>> len(sizes), a in sizes
+            (0, False)
+
+        Complexity: O(n).
+        """
         self._entries.clear()
 
     def copy(self) -> NodeData[K, V]:
-        """A new table with the same live entries (values are not copied). Complexity: O(n)."""
+        """A new table with the same live entries (values are not copied).
+
+        Examples:
+            >>> from boughs import Node, NodeData
+            >>> a = Node("a")
+            >>> sizes = NodeData([(a, [1])])
+            >>> twin = sizes.copy()
+            >>> twin == sizes, twin[a] is sizes[a]
+            (True, True)
+
+        Complexity: O(n).
+        """
         twin: NodeData[K, V] = NodeData(factory=self.factory)
         for node, value in self._snapshot():
             twin[node] = value

@@ -241,7 +241,16 @@ class Transform:
 
     @property
     def translation(self) -> Vec3:
-        """``(x, y, z)``: where the origin goes. Complexity: O(1)."""
+        """``(x, y, z)``: where the origin goes.
+
+        Examples:
+            >>> from boughs import Transform
+            >>> step = Transform(translation=(1, 0, 0)) @ Transform(translation=(0, 2, 0))
+            >>> step.translation
+            (1.0, 2.0, 0.0)
+
+        Complexity: O(1).
+        """
         m = self._m
         return (m[3], m[7], m[11])
 
@@ -601,9 +610,31 @@ class Transform:
         return _restore, (self._m, trs if type(trs) is tuple else None)
 
     def __copy__(self) -> Transform:
+        """The transform itself: it is immutable, so a copy would be the same value.
+
+        Examples:
+            >>> import copy
+            >>> from boughs import Transform
+            >>> t = Transform(translation=(1, 2, 3))
+            >>> copy.copy(t) is t
+            True
+
+        Complexity: O(1).
+        """
         return self
 
     def __deepcopy__(self, memo: object) -> Transform:
+        """The transform itself: it is immutable and holds only floats and quaternions.
+
+        Examples:
+            >>> import copy
+            >>> from boughs import Transform
+            >>> t = Transform(translation=(1, 2, 3))
+            >>> copy.deepcopy({"t": t})["t"] is t
+            True
+
+        Complexity: O(1).
+        """
         return self
 
 

@@ -153,7 +153,19 @@ def walk(
     prune: Callable[[N], object] | None = None,
     max_depth: int | None = None,
 ) -> Iterator[N]:
-    """Iterate over ``node``'s subtree; see `BaseNode.walk`. Validates eagerly."""
+    """Iterate over ``node``'s subtree; see `BaseNode.walk`. Validates eagerly.
+
+    Examples:
+        >>> from boughs import Node
+        >>> from boughs.traversal import walk
+        >>> root = Node("r", children=[Node("a", children=[Node("b")]), Node("c")])
+        >>> [n.name for n in walk(root, "post")], [n.name for n in walk(root, max_depth=1)]
+        (['b', 'a', 'c', 'r'], ['r', 'a', 'c'])
+
+    Complexity: O(1) to start (the arguments are checked at once); O(v) to
+    iterate, for the v nodes visited (the whole subtree unless ``prune`` or
+    ``max_depth`` cuts it short).
+    """
     if order not in _ORDERS:
         raise ValueError(f"unknown walk order {order!r}; use one of 'pre', 'post', 'level'")
     for fn, what in ((filter, "filter"), (prune, "prune")):
