@@ -2059,3 +2059,19 @@ def test_a_new_node_has_no_position_and_survives_copy_and_pickle() -> None:
     assert copy.copy(fresh).name == "fresh"
     assert pickle.loads(pickle.dumps(Node("n"))).name == "n"
     assert Node("x", children=()).is_leaf and Node("y", children=[]).is_leaf
+
+
+def test_a_non_node_child_is_named_with_the_fix() -> None:
+    with pytest.raises(TypeError, match=r"cannot take 5 \(int\) as a child: children must be"):
+        Node("x", children=[Node("ok"), 5])
+    root = Node("r", children=[Node("a")])
+    with pytest.raises(TypeError, match=r"cannot take 'b' \(str\) as a child.*Node\(name=\.\.\.\)"):
+        root.children[0].insert_before("b")
+    assert names(root) == ["a"]
+
+
+def test_sort_children_refuses_a_key_that_is_not_callable() -> None:
+    root = Node("r", children=kids("b", "a"))
+    with pytest.raises(TypeError, match=r"key must be a callable taking a node \(or None\), not 5"):
+        root.sort_children(key=5)  # type: ignore[arg-type]
+    assert names(root) == ["b", "a"]

@@ -1103,6 +1103,11 @@ class BaseNode:
 
         Complexity: O(k log k).
         """
+        if key is not None and not callable(key):
+            raise TypeError(
+                f"key must be a callable taking a node (or None), not {_describe(key)}; "
+                "e.g. key=lambda node: node.name"
+            )
         kids = list(_storage.live(self._children))
         kids.sort(key=key, reverse=reverse)
         snap = _watch(self, kids)
@@ -1649,11 +1654,15 @@ def _found_plain(cls: type[BaseNode]) -> None:
     _plain_label = cls._fixed_label
 
 
-def _not_a_node(parent: BaseNode, value: object, method: str) -> TypeError:
-    return TypeError(
-        f"{_safe_repr(parent)}.{method}() needs a node, got {_describe(value)} "
-        f"({type(value).__name__}); wrap the value in a Node, e.g. Node(name=...)"
+def _not_a_node(parent: BaseNode, value: object, method: str | None) -> TypeError:
+    """The error for a non-node given to ``parent.method()`` (``None``: as a new child)."""
+    given = f"{_describe(value)} ({type(value).__name__})"
+    what = (
+        f"{_safe_repr(parent)} cannot take {given} as a child: children must be nodes"
+        if method is None
+        else f"{_safe_repr(parent)}.{method}() needs a node, got {given}"
     )
+    return TypeError(f"{what}; wrap the value in a Node, e.g. Node(name=...)")
 
 
 def _as_index(index: object) -> int:
@@ -1714,7 +1723,7 @@ def _validate(parent: BaseNode, nodes: list[BaseNode]) -> None:
     if len(nodes) == 1:
         c = nodes[0]
         if not isinstance(c, BaseNode):
-            raise _not_a_node(parent, c, "adopt")
+            raise _not_a_node(parent, c, None)
         if c is parent or (c._children is not None and _storage.is_ancestor(c, parent)):
             _check_loop(parent, c)
     else:
@@ -1722,7 +1731,7 @@ def _validate(parent: BaseNode, nodes: list[BaseNode]) -> None:
         chain: set[int] | None = None
         for c in nodes:
             if not isinstance(c, BaseNode):
-                raise _not_a_node(parent, c, "adopt")
+                raise _not_a_node(parent, c, None)
             cid = id(c)
             if cid in seen:
                 raise ValueError(
