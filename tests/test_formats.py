@@ -392,6 +392,22 @@ def test_short_descriptions_of_odd_values() -> None:
     assert len(short("x" * 10**6)) <= 40 and "..." in short("x" * 10**6)
 
 
+def test_private_attribute_names_are_refused_as_they_would_not_round_trip() -> None:
+    data = {"name": "r", "children": [{"name": "a", "_secret": 1}]}
+    with pytest.raises(
+        FormatError, match=r"at children\[0\]: attribute '_secret' starts with '_'"
+    ) as info:
+        from_dict(data)
+    assert info.value.path == "children[0]"
+    with pytest.raises(FormatError, match="attribute '_x' starts with '_'"):
+        from_json('{"name": "r", "_x": 1}')
+    assert to_dict(
+        from_dict({"_n": "r", "_c": [{"_n": "a"}]}, name_key="_n", children_key="_c"),
+        name_key="_n",
+        children_key="_c",
+    ) == {"_n": "r", "_c": [{"_n": "a"}]}
+
+
 def test_json_structure_errors_carry_the_path() -> None:
     with pytest.raises(FormatError, match=r"at children\[0\]: a node must be a mapping"):
         from_json('{"name": "r", "children": [1]}')

@@ -92,7 +92,9 @@ def from_dict(
 
     Each mapping becomes ``node_class(name, **other_keys)`` (or
     ``node_class(**other_keys)`` when it has no ``name_key``); its
-    ``children_key`` entry, if any, must be a list of such mappings.
+    ``children_key`` entry, if any, must be a list of such mappings. Other
+    keys must be strings that do not start with ``_``: `to_dict` leaves
+    private attributes out, so they could not round-trip.
 
     Args:
         data: the top mapping.
@@ -103,7 +105,8 @@ def from_dict(
         limits: bounds on nodes, depth and attributes (see `boughs.limits`).
 
     Raises:
-        FormatError: a malformed entry, with its path (``children[3].children[0]``).
+        FormatError: a malformed entry (or a key starting with ``_``), with its
+            path (``children[3].children[0]``).
         LimitError: the data exceeds ``limits``.
 
     Examples:
@@ -136,6 +139,12 @@ def from_dict(
                 kids = value
             elif not isinstance(key, str):
                 raise _build.Bad(f"attribute names must be strings, not {_build.short(key)}")
+            elif key[:1] == "_":
+                raise _build.Bad(
+                    f"attribute {_build.short(key)} starts with '_', so to_dict() would leave it "
+                    "out (private); rename it, or pass name_key= or children_key= if it is one of "
+                    "those"
+                )
             else:
                 attrs[key] = value
         if kids is not None and not isinstance(kids, (list, tuple)):
