@@ -110,13 +110,23 @@ def parse_xml(
     """Parse XML safely into a `Document`, with the standard library's expat.
 
     Safe for untrusted input: entity declarations (the basis of "billion
-    laughs" and quadratic-blowup attacks) and external entities (XXE) are
-    refused with a `FormatError` as soon as the parser meets them, before any
-    expansion; no DTD or other file is ever fetched. References to undefined
-    entities that HTML defines (``&nbsp;`` in XHTML) are read as HTML reads
-    them. Namespaces are not resolved: tags and attributes keep their
-    prefixes (``atom:link``) and ``xmlns`` declarations stay attributes.
-    CDATA sections become text.
+    laughs" and quadratic-blowup attacks), external entities (XXE) and DTD
+    attribute defaults (which expat would copy into every matching element)
+    are refused with a `FormatError` as soon as the parser meets them,
+    before any expansion; no DTD or other file is ever fetched.
+
+    Entity names: XML itself knows only ``&amp;``, ``&lt;``, ``&gt;``,
+    ``&quot;``, ``&apos;`` and character references (``&#160;``). A
+    document whose DOCTYPE names an external DTD (``SYSTEM`` or ``PUBLIC``,
+    as XHTML pages do, and without ``standalone="yes"``) may also use HTML's
+    names (``&nbsp;``, ``&copy;`` ...), in text and in attribute values:
+    they are read as HTML defines them, in place of that DTD, which is never
+    fetched; a name HTML does not define is refused. Without such a DOCTYPE,
+    ``&nbsp;`` is an "undefined entity" error, as in any XML parser.
+
+    Namespaces are not resolved: tags and attributes keep their prefixes
+    (``atom:link``) and ``xmlns`` declarations stay attributes. CDATA
+    sections become text.
 
     Args:
         text: the document; ``bytes`` follow their XML declaration's encoding.
@@ -128,6 +138,8 @@ def parse_xml(
         LimitError: the document exceeds ``limits``.
 
     Examples:
+        >>> parse_xml('<!DOCTYPE p SYSTEM "p.dtd"><p title="&copy;">a&nbsp;b</p>').text_content
+        'a\xa0b'
         >>> doc = parse_xml('<feed><entry id="1"><title>Hi</title></entry></feed>')
         >>> doc.select_one("entry > title").text_content
         'Hi'
