@@ -14,7 +14,7 @@ accept none), so a DOM tree stays a DOM tree; all the usual boughs
 operations (`walk`, `move_to`, `replace_with` ...) apply, with weak parents:
 holding one element never keeps a whole page alive.
 
-Reading: `parse_html` (the standard library's tokenizer with browser-like
+Reading: `parse_html` (the HTML standard's tokenizer with browser-like
 tree building) and `parse_xml` (expat, refusing entity declarations and
 external entities, so billion-laughs and XXE inputs fail fast). Both take
 `boughs.limits.Limits`. Writing: `to_html` and `to_xml`. Querying:
@@ -72,16 +72,22 @@ def parse_html(
 ) -> Document:
     """Parse HTML as browsers do for common pages, into a `Document`.
 
-    Tokens come from the standard library's `html.parser`; the tree is built
-    with the browsers' main rules: void elements (``br``, ``img``, ``input``,
-    ``meta``, ``link`` ...) take no children; ``p``, ``li``, ``dt``/``dd``,
-    ``option``, ``tr``, ``td``/``th`` and table sections are closed by what
-    implies their end; an end tag closes what it must, and one that matches
-    nothing open is ignored; unclosed elements end with the input; ``<br/>``
-    style self-closing works on any element; entities follow `html.unescape`;
-    ``script`` and ``style`` hold raw text. Unlike a browser it does not add
-    missing ``<html>``, ``<head>``, ``<body>`` or ``<tbody>`` elements, nor
-    reorder misnested formatting tags: the tree follows the source.
+    The tokenizer follows the HTML standard's, in one linear pass however
+    malformed the page: entities are decoded as browsers decode them (in
+    attribute values, ``&para=1`` stays as written); ``title`` and
+    ``textarea`` hold text, ``script``, ``style``, ``xmp``, ``iframe``,
+    ``noembed`` and ``noframes`` raw text, ``plaintext`` the rest of the
+    page; a tag cut off by the end of the input is dropped, an unclosed
+    comment runs to the end; ``\r\n`` and ``\r`` become ``\n``. The tree
+    is built with the browsers' main rules: void elements (``br``, ``img``,
+    ``input``, ``meta``, ``link`` ...) take no children; ``p``, ``li``,
+    ``dt``/``dd``, ``option``, ``tr``, ``td``/``th`` and table sections are
+    closed by what implies their end; an end tag closes what it must, and
+    one that matches nothing open is ignored; unclosed elements end with the
+    input; ``<br/>`` style self-closing works on any element. Unlike a
+    browser it does not add missing ``<html>``, ``<head>``, ``<body>`` or
+    ``<tbody>`` elements, nor reorder misnested formatting tags: the tree
+    follows the source. docs/dom.md lists the differences.
 
     Args:
         text: the page; bytes are decoded by their byte-order mark, then a
@@ -162,7 +168,9 @@ def to_html(node: BaseNode) -> str:
     Raises:
         FormatError: the tree cannot be written as HTML that reads back the
             same: a void element with children, ``</script`` inside a script,
-            ``-->`` inside a comment.
+            anything but text inside a ``title``, ``textarea``, ``script`` ...,
+            ``-->`` or ``--!>`` inside a comment (or ``>`` or ``->`` at its
+            start), a node after a ``plaintext`` element.
 
     Examples:
         >>> p = Element("p", {"title": 'a "b"'}, children=["x < y", Element("br")])
