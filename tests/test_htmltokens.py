@@ -208,6 +208,37 @@ def test_newlines_are_normalised_first() -> None:
     assert "\r" not in to_html(doc)
 
 
+@pytest.mark.parametrize(
+    ("source", "html"),
+    [
+        ("text before <html> in html", "<html><body>text before  in html</body></html>"),
+        (
+            '<!-- c -->a<b>b</b><html lang="en"><head><title>t</title></head><body class="x">c',
+            '<!-- c --><html lang="en"><body class="x">a<b>b</b><title>t</title>c</body></html>',
+        ),
+        ("a<body class=x>b</body>", '<body class="x">ab</body>'),
+        ("a<head>b", "ab"),
+        ("<!DOCTYPE html>\n<html><body>x", "<!DOCTYPE html><html><body>x</body></html>"),
+        ("<head></head>a<html>b", "<head></head>a<html>b</html>"),  # a head first: no move
+    ],
+)
+def test_content_before_html_goes_into_the_body(source: str, html: str) -> None:
+    doc = parse_html(source)
+    check_invariants(doc)
+    assert to_html(doc) == html
+    for node in doc.walk():  # moved subtrees know their new depth
+        assert node.depth == len(node.path) - 1
+
+
+def test_moving_content_into_a_body_respects_the_depth_limit() -> None:
+    from boughs import LimitError, Limits
+
+    deep = "<div>" * 10 + "</div>" * 10
+    assert parse_html(deep + "<html>", limits=Limits(max_depth=12)).height == 12
+    with pytest.raises(LimitError, match="max_depth=11"):
+        parse_html(deep + "<html>", limits=Limits(max_depth=11))
+
+
 pieces = st.sampled_from(
     [
         *"<>/=\"'!-?&;# ab\n\r",
@@ -226,6 +257,8 @@ pieces = st.sampled_from(
         "<p ",
         "&amp",
         "&para=",
+        "<html>",
+        "<body>",
     ]
 )
 

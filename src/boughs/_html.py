@@ -178,6 +178,9 @@ class _TreeBuilder:
         self.count = 1
         self.drop_newline = False
         self.tags: dict[str, int] = {}  # how many elements of each tag are open
+        self.deepest = 0  # the most elements open at once so far
+        self.first_content: int | None = None  # where text or an element first came at the top
+        self.top_parts = False  # whether an html, head or body element stands at the top
 
     # ------------------------------------------------------------ limits --
 
@@ -201,7 +204,10 @@ class _TreeBuilder:
         self.count += 1
         if self.max_nodes is not None and self.count > self.max_nodes:
             raise self.fail("max_nodes", self.max_nodes, "more nodes than")
-        top = self.open[-1]
+        opened = self.open
+        top = opened[-1]
+        if len(opened) == 1 and self.first_content is None and isinstance(node, (Element, Text)):
+            self.first_content = len(top[1])
         family = top[2]
         if family is None:
             family = top[2] = _storage.new_family(top[0])
@@ -209,8 +215,10 @@ class _TreeBuilder:
         top[1].append(node)
 
     def push(self, element: Element) -> None:
-        if self.max_depth is not None and len(self.open) > self.max_depth:
+        depth = len(self.open)
+        if self.max_depth is not None and depth > self.max_depth:
             raise self.fail("max_depth", self.max_depth, "elements nested deeper than")
+        self.deepest = max(self.deepest, depth)
         self.open.append([element, [], None])
         tags = self.tags
         tags[element.tag] = tags.get(element.tag, 0) + 1
@@ -324,8 +332,15 @@ class _TreeBuilder:
         """
         if self.current_tag() == "head" and tag == "body":
             self.pop_to(len(self.open) - 1)
+        if len(self.open) == 1 and self.first_content is not None and not self.top_parts:
+            # Content came first: browsers have put it in a body already. The body (and
+            # html) this tag names takes it in; a head comes too late and is dropped.
+            if tag != "head":
+                self.wrap_content(tag, values)
+            return True
         allowed = _DOCUMENT_PARTS[tag]
         if all(e[0].tag in allowed for e in self.open[1:]) and not self.tags.get(tag):
+            self.top_parts = self.top_parts or len(self.open) == 1
             return False
         at = self.find_open({tag}, frozenset())
         if at:
@@ -333,6 +348,31 @@ class _TreeBuilder:
             for name, value in values.items():
                 node.attributes.setdefault(name, value)
         return True
+
+    def wrap_content(self, tag: str, values: dict[str, str]) -> None:
+        """Open ``html`` (for an html tag) and ``body``, and move the top-level content into it."""
+        if self.max_depth is not None and self.deepest + (tag == "html") >= self.max_depth:
+            raise self.fail("max_depth", self.max_depth, "elements nested deeper than")
+        kids = self.open[0][1]
+        assert self.first_content is not None
+        moved = kids[self.first_content :]
+        del kids[self.first_content :]
+        for name in ("html", "body") if tag == "html" else ("body",):
+            element = Element.__new__(Element)
+            element._children = None
+            element._index = 0
+            element.tag = name
+            element._attributes = Attributes._trusted(values) if values and name == tag else None
+            self.add(element)
+            self.push(element)
+        body = self.open[-1]
+        family = body[2] = _storage.new_family(body[0])
+        for node in moved:
+            node._parent_ref = family
+            own = _storage.own_family(node)
+            if own is not None:
+                own.up = family  # its children's climb now passes through the body
+        body[1].extend(moved)
 
     def imply_end_tags(self, tag: str) -> None:
         """Close what a start tag ``tag`` implies the end of."""

@@ -86,8 +86,9 @@ def parse_html(
     one that matches nothing open is ignored; unclosed elements end with the
     input; ``<br/>`` style self-closing works on any element. Unlike a
     browser it does not add missing ``<html>``, ``<head>``, ``<body>`` or
-    ``<tbody>`` elements, nor reorder misnested formatting tags: the tree
-    follows the source. docs/dom.md lists the differences.
+    ``<tbody>`` elements (content before an ``<html>`` or ``<body>`` tag
+    moves into that body, as in browsers), nor reorder misnested formatting
+    tags: the tree follows the source. docs/dom.md lists the differences.
 
     Args:
         text: the page; bytes are decoded by their byte-order mark, then a
