@@ -6,6 +6,7 @@ import copy
 import gc
 import math
 import pickle
+import re
 import runpy
 import weakref
 from pathlib import Path
@@ -699,3 +700,5 @@ def test_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
     runpy.run_path(str(ROOT / "examples" / "scene_graph.py"), run_name="__main__")
     out = capsys.readouterr().out
     assert "keep_world=True" in out and "moon" in out
+    assert "moon (  3.00,  10.00,   0.00) -> ( 13.01,  13.01,   0.00)" in out
+    assert re.search(r"\d\.\d{4}", out) is None, out  # no unrounded 9.999999999999998
