@@ -61,6 +61,15 @@ def test_malformed_markup_takes_one_pass(unit: str, expected: list[tuple[str, st
     check_invariants(doc)
 
 
+def test_names_are_shared_so_attribute_dense_pages_stay_small() -> None:
+    first, second = parse_html('<div data-long-name="1"></div><DIV data-long-NAME="2">').select(
+        "div"
+    )
+    assert first.tag is second.tag  # one string for every <div>, not one per element
+    (one,), (two,) = first.attributes, second.attributes
+    assert one is two
+
+
 def test_unterminated_constructs_at_the_end_follow_the_standard() -> None:
     assert shape("x<") == [("text", "x<")]
     assert shape("x</") == [("text", "x</")]

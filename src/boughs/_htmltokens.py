@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import re
 import string
+import sys
 from html import unescape
 from html.entities import html5
 from typing import Any, Final
@@ -95,7 +96,8 @@ _END_TAGS: dict[str, re.Pattern[str]] = {}
 
 
 def _lower(name: str) -> str:
-    return name.lower() if name.isascii() else name.translate(_ASCII_LOWER)
+    """A tag or attribute name, ASCII-lowercased and interned (pages repeat them a lot)."""
+    return sys.intern(name.lower() if name.isascii() else name.translate(_ASCII_LOWER))
 
 
 def _attribute_reference(match: re.Match[str]) -> str:
