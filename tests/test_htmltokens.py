@@ -12,12 +12,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from boughs import FormatError
+from boughs import FormatError, Limits
 from boughs._htmltokens import unescape_attribute
 from boughs.dom import Comment, Element, Text, parse_html, to_html
 from tests.strategies import check_invariants
 
 N = 40_000
+UNLIMITED = Limits.unlimited()
 
 
 def shape(html: str) -> list[tuple[str, str]]:
@@ -59,6 +60,16 @@ def test_malformed_markup_takes_one_pass(unit: str, expected: list[tuple[str, st
         return
     assert shape(unit * N) == expected
     check_invariants(doc)
+
+
+def test_scope_checks_do_not_walk_the_open_elements() -> None:
+    # Each <div> asks whether a <p> is open in button scope, each <body> whether it may
+    # open: a walk down 20,000 open elements per question would take minutes.
+    deep = "<p><button>" + "<span>" * 20_000
+    doc = parse_html(deep + "<div></div>" * 20_000 + "<body a=1>" * 20_000, limits=UNLIMITED)
+    assert len(doc.select("div")) == 20_000
+    assert doc.select_one("div").depth == 20_003  # type: ignore[union-attr]
+    assert doc.select_one("body") is None  # misplaced: inside content, with no body to lend to
 
 
 def test_names_are_shared_so_attribute_dense_pages_stay_small() -> None:

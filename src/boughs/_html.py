@@ -177,7 +177,7 @@ class _TreeBuilder:
         self.max_attributes = limits.max_attributes
         self.count = 1
         self.drop_newline = False
-        self.tags: dict[str, int] = {}  # how many elements of each tag are open
+        self.tags: dict[str, list[int]] = {}  # the positions in `open` of each tag's elements
         self.deepest = 0  # the most elements open at once so far
         self.first_content: int | None = None  # where text or an element first came at the top
         self.top_parts = False  # whether an html, head or body element stands at the top
@@ -220,8 +220,11 @@ class _TreeBuilder:
             raise self.fail("max_depth", self.max_depth, "elements nested deeper than")
         self.deepest = max(self.deepest, depth)
         self.open.append([element, [], None])
-        tags = self.tags
-        tags[element.tag] = tags.get(element.tag, 0) + 1
+        positions = self.tags.get(element.tag)
+        if positions is None:
+            self.tags[element.tag] = [depth]
+        else:
+            positions.append(depth)
 
     def pop_to(self, position: int) -> None:
         """Close the open elements from the top down to ``position``, inclusive."""
@@ -231,20 +234,27 @@ class _TreeBuilder:
             if kids:
                 _storage.store(node, kids)
             if len(opened):
-                tags[node.tag] -= 1
+                tags[node.tag].pop()
 
     def find_open(self, names: frozenset[str] | set[str], boundary: frozenset[str]) -> int:
-        """Position of the nearest open element named in ``names``, not beyond ``boundary``."""
-        if not any(self.tags.get(name) for name in names):
-            return 0  # the usual answer, without a walk down the stack
-        opened = self.open
-        for i in range(len(opened) - 1, 0, -1):
-            tag = opened[i][0].tag
-            if tag in names:
-                return i
-            if tag in boundary:
-                return 0
-        return 0
+        """Position of the nearest open element named in ``names``, not beyond ``boundary``.
+
+        O(len(names) + len(boundary)), whatever the depth: each tag's open
+        positions are at hand (a walk down the stack made a page of many
+        ``<div>`` under a deep ``<p><button>`` quadratic).
+        """
+        tags = self.tags
+        nearest = 0
+        for name in names:
+            positions = tags.get(name)
+            if positions and positions[-1] > nearest:
+                nearest = positions[-1]
+        if nearest:
+            for name in boundary:
+                positions = tags.get(name)
+                if positions and positions[-1] > nearest and name not in names:
+                    return 0
+        return nearest
 
     def finish(self) -> None:  # end of input
         self.flush()
@@ -339,7 +349,8 @@ class _TreeBuilder:
                 self.wrap_content(tag, values)
             return True
         allowed = _DOCUMENT_PARTS[tag]
-        if all(e[0].tag in allowed for e in self.open[1:]) and not self.tags.get(tag):
+        inside = sum(len(self.tags.get(name) or ()) for name in allowed)
+        if len(self.open) - 1 == inside and not self.tags.get(tag):  # only allowed ones open
             self.top_parts = self.top_parts or len(self.open) == 1
             return False
         at = self.find_open({tag}, frozenset())
