@@ -31,8 +31,13 @@ def orbit(pivot: SceneNode, degrees: float) -> None:
     pivot.rotation = turn * pivot.rotation
 
 
+def triple(xyz: tuple[float, float, float]) -> str:
+    """Coordinates for display: two decimals, and no "-0.00" from rounding noise."""
+    return "(" + ", ".join(f"{round(c, 2) + 0.0:6.2f}" for c in xyz) + ")"
+
+
 def position(node: SceneNode) -> str:
-    return "(" + ", ".join(f"{c:6.2f}" for c in node.world_position) + ")"
+    return triple(node.world_position)
 
 
 def build() -> dict[str, SceneNode]:
@@ -62,13 +67,13 @@ def main() -> None:
         print(f"step {step}: {line}   ({stats.recomputed} world transforms recomputed)")
 
     print("\nReparenting the moon to mars")
-    before = moon.world_position
+    before = position(moon)
     moon.move_to(mars)
     print(f"  move_to(mars):                 moon {before} -> {position(moon)} (local kept)")
     moon.move_to(bodies["moon orbit"])
     moon.move_to(mars, keep_world=True)
     print(f"  move_to(mars, keep_world=True): moon stays at {position(moon)}")
-    print(f"  its new local position: {tuple(round(c, 3) for c in moon.position)}")
+    print(f"  its new local position: {triple(moon.position)}")
 
     print("\nHiding mars hides the moon it now carries")
     mars.visible = False

@@ -433,6 +433,53 @@ def test_entity_attacks_fail_fast(text: str, message: str) -> None:
     assert info.value.line is not None and info.value.column is not None
 
 
+def test_dtd_attribute_defaults_are_refused_before_they_multiply() -> None:
+    default = "A" * 100_000
+    text = '<!DOCTYPE r [<!ATTLIST f a CDATA "' + default + '">]><r>' + "<f/>" * 1_000 + "</r>"
+    with pytest.raises(
+        FormatError, match=r"an attribute default \(<!ATTLIST f a \.\.\. \"A{20}…\""
+    ) as info:
+        parse_xml(text)  # expat would copy 100 KB into each of 1,000 elements: 100 MB
+    assert (info.value.line, info.value.column) == (1, 34)  # where the default begins
+    with pytest.raises(FormatError, match="an attribute default"):
+        parse_xml('<!DOCTYPE r [<!ATTLIST r a CDATA #FIXED "v">]><r/>')
+    declared = parse_xml('<!DOCTYPE r [<!ATTLIST r a CDATA #IMPLIED b ID #REQUIRED>]><r b="x"/>')
+    assert declared.root_element.attributes == {"b": "x"}  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('<!DOCTYPE p SYSTEM "p.dtd"><p t="&nbsp;&amp;&hellip;">&copy;&#65;</p>', ("\xa0&…", "©A")),
+        ('<!DOCTYPE p PUBLIC "-//x//EN" "p.dtd"><p t="&nbsp;">&nbsp;</p>', ("\xa0", "\xa0")),
+        (b'<!DOCTYPE p SYSTEM "p.dtd"><p t="&NotEqualTilde;">x</p>', ("≂̸", "x")),
+        ('<!DOCTYPE p SYSTEM "p.dtd"><p t="&nbsp;">&copy;</p>'.encode("utf-16"), ("\xa0", "©")),
+        ("<p t='&lt;&#160;'>&amp;</p>", ("<\xa0", "&")),
+        ('<!DOCTYPE p><p t="&nbsp;"/>', "undefined entity"),
+        ("<p>&nbsp;</p>", "undefined entity"),
+        (
+            '<?xml version="1.0" standalone="yes"?><!DOCTYPE p SYSTEM "p.dtd"><p>&nbsp;</p>',
+            "undefined entity",
+        ),
+        (
+            '<!DOCTYPE p SYSTEM "p.dtd"><p>&nosuch;</p>',
+            "refused XML at line 1, column 31: undefined entity &nosuch;",
+        ),
+        ('<!DOCTYPE p SYSTEM "p.dtd"><p t="&nosuch;"/>', "undefined entity in an attribute value"),
+    ],
+)
+def test_html_entity_names_in_xml_need_an_external_doctype(
+    text: str | bytes, expected: Any
+) -> None:
+    if isinstance(expected, str):
+        with pytest.raises(FormatError, match=re.escape(expected)):
+            parse_xml(text)
+        return
+    p = parse_xml(text).root_element
+    assert p is not None
+    assert (p.attributes["t"], p.text_content) == expected
+
+
 def test_defused_parsers_never_fetch(monkeypatch: pytest.MonkeyPatch) -> None:
     import urllib.request
 
@@ -653,8 +700,16 @@ def test_xml_output_escapes() -> None:
     [
         (Element("br", children=["x"]), True, "<br> is a void element and cannot have children"),
         (Element("script", children=["a</script>b"]), True, "contains '</script'"),
-        (Element("style", children=["</STYLE"]), True, "contains '</style'"),
-        (Comment("a-->b"), True, "a comment that contains '-->'"),
+        (Element("style", children=["a</STYLE>b"]), True, "contains '</STYLE', which would end"),
+        (Element("script", children=["<!--<script>"]), True, "escape open, so its end tag"),
+        (Element("script", children=["a</scr", "ipt>"]), True, "contains '</script'"),
+        (Element("title", children=[Element("b")]), True, "a <title> holds only text in HTML"),
+        (Element("style", children=[Comment("c")]), True, "a <style> holds only text"),
+        (Element("div", children=[Element("plaintext"), "x"]), True, "everything after <plain"),
+        (Comment("a-->b"), True, "a comment that contains '-->' or '--!>'"),
+        (Comment("a--!>b"), True, "a comment that contains '-->' or '--!>'"),
+        (Comment(">a"), True, "(or starts with '>' or '->') would end early"),
+        (Comment("->a"), True, "(or starts with '>' or '->') would end early"),
         (Comment("a--b"), False, "cannot contain '--'"),
         (Comment("a-"), False, "or end with '-'"),
         (Element("a b"), True, "'a b' is not a valid HTML tag name"),

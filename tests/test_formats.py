@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from boughs import BaseNode, FormatError, LimitError, Node, same_shape
 from boughs import _jsoncodec as codec
+from boughs._build import short
 from boughs.formats import (
     from_dict,
     from_json,
@@ -257,7 +258,10 @@ def test_default_limits_refuse_deep_input_quickly() -> None:
     root, _ = chain(5_000)
     with pytest.raises(LimitError, match="deeper than max_depth=1,000") as info:
         from_dict(to_dict(root))
-    assert info.value.path == ".".join(["children[0]"] * 1_001)
+    assert info.value.path == ".".join(["children[0]"] * 1_001)  # all of it, on the exception
+    steps = ".".join(["children[0]"] * 4)
+    assert str(info.value).startswith(f"at {steps}.….{steps} (depth 1,001): nodes deeper than")
+    assert len(str(info.value)) < 300  # the message names the first and last steps only
     text = "[" * 3_000_000  # far deeper than json.loads recurses, and not even JSON
     with pytest.raises(LimitError, match="line 1, column 2065") as deep:
         from_json(text)
@@ -314,7 +318,94 @@ def test_malformed_data_says_where(data: Any, message: str) -> None:
     with pytest.raises(FormatError) as info:
         from_dict(data)
     assert str(info.value) == message
-    assert info.value.path == message[3 : message.index(":")]
+    place = message[3 : message.index(":")]
+    assert info.value.path == ("" if place == "the top level" else place)
+
+
+def test_paths_are_paths_and_the_top_is_empty() -> None:
+    for data, path in [
+        ({"name": "r", "children": 3}, ""),
+        ({"name": "r", "children": [{"name": "a"}, 3]}, "children[1]"),
+        ({"name": "r", "kids": [{"name": "a", "kids": [3]}]}, "kids[0].kids[0]"),
+    ]:
+        with pytest.raises(FormatError) as info:
+            from_dict(data, children_key="kids" if "kids" in data else "children")
+        assert info.value.path == path
+    with pytest.raises(LimitError, match="at the top level: more nodes than max_nodes=0") as top:
+        from_dict({"name": "r"}, limits=Limits(max_nodes=0))
+    assert top.value.path == ""
+
+
+def _nested(kind: type, depth: int) -> Any:
+    top: Any = kind()
+    inner = top
+    for _ in range(depth):
+        deeper = kind()
+        if kind is list:
+            inner.append(deeper)
+        else:
+            inner["k"] = deeper
+        inner = deeper
+    return top
+
+
+def test_deeply_nested_bad_values_are_described_without_recursion() -> None:
+    deep_list, deep_dict = _nested(list, 100_000), _nested(dict, 100_000)
+    cases = [
+        (deep_list, "at the top level: a node must be a mapping (a JSON object), not list [[[["),
+        ({"name": "r", "children": [deep_list]}, "at children[0]: a node must be a mapping"),
+        ({"name": "r", "children": deep_dict}, "'children' must be a list of nodes, not dict {'k'"),
+        ({"name": "r", "children": [{"name": "a", 3.5: deep_dict}]}, "must be strings, not 3.5"),
+        ({"name": "r", "children": 10**5_000}, "not int <int of 16,610 bits>"),
+    ]
+    for data, message in cases:
+        with pytest.raises(FormatError) as info:
+            from_dict(data)
+        assert message in str(info.value)
+        assert len(str(info.value)) < 200
+    text = '{"name": "a", "children": [' + "[" * 1_500 + "]" * 1_500 + "]}"
+    with pytest.raises(FormatError, match=r"at children\[0\]: .* not list \[\[\[\[\.\.\.\]\]\]\]$"):
+        from_json(text)  # default limits: deep enough for repr() to recurse too far
+    text = '{"name": "a", "children": [' + "[" * 100_000 + "]" * 100_000 + "]}"
+    with pytest.raises(FormatError, match=r"at children\[0\]: a node must be a mapping"):
+        from_json(text, limits=UNLIMITED)
+    text = '{"name": "a", "children": {' + '"k": {' * 100_000 + "}" * 100_001 + "}"
+    with pytest.raises(FormatError, match="'children' must be a list of nodes, not dict"):
+        from_json(text, limits=UNLIMITED)
+
+
+def test_short_descriptions_of_odd_values() -> None:
+    from collections import OrderedDict, namedtuple
+
+    class Loud:
+        def __repr__(self) -> str:
+            raise RuntimeError("no")
+
+    class MyList(list):  # type: ignore[type-arg]
+        pass
+
+    pair = namedtuple("pair", "a b")  # any tuple subclass will do
+    assert short(Loud()).startswith("<Loud instance at")
+    assert short(MyList(_nested(list, 50_000))) == "[[[[...]]]]"
+    assert short(OrderedDict(b=1, a=2)) == "{'b': 1, 'a': 2}"  # its own order, not sorted
+    assert short(pair(1, 2)) == "(1, 2)"
+    assert len(short("x" * 10**6)) <= 40 and "..." in short("x" * 10**6)
+
+
+def test_private_attribute_names_are_refused_as_they_would_not_round_trip() -> None:
+    data = {"name": "r", "children": [{"name": "a", "_secret": 1}]}
+    with pytest.raises(
+        FormatError, match=r"at children\[0\]: attribute '_secret' starts with '_'"
+    ) as info:
+        from_dict(data)
+    assert info.value.path == "children[0]"
+    with pytest.raises(FormatError, match="attribute '_x' starts with '_'"):
+        from_json('{"name": "r", "_x": 1}')
+    assert to_dict(
+        from_dict({"_n": "r", "_c": [{"_n": "a"}]}, name_key="_n", children_key="_c"),
+        name_key="_n",
+        children_key="_c",
+    ) == {"_n": "r", "_c": [{"_n": "a"}]}
 
 
 def test_json_structure_errors_carry_the_path() -> None:
@@ -405,14 +496,21 @@ def test_each_limit() -> None:
     from_dict(tree, limits=Limits(max_nodes=4, max_depth=2))
     with pytest.raises(LimitError, match=r"at children\[1\]: more nodes than max_nodes=3;"):
         from_dict(tree, limits=Limits(max_nodes=3))
-    with pytest.raises(LimitError, match="at the top: more nodes than max_nodes=0"):
+    with pytest.raises(LimitError, match="at the top level: more nodes than max_nodes=0"):
         from_dict(tree, limits=Limits(max_nodes=0))
     with pytest.raises(LimitError, match=r"children\[0\]\.children\[0\]: nodes deeper than"):
         from_dict(tree, limits=Limits(max_depth=1))
     wide = {"name": "r", **{f"a{i}": i for i in range(10)}}
     from_dict(wide, limits=Limits(max_attributes=10))
-    with pytest.raises(FormatError, match="10 attributes, more than max_attributes=9"):
+    with pytest.raises(LimitError, match="10 attributes, more than max_attributes=9") as info:
         from_dict(wide, limits=Limits(max_attributes=9))
+    assert info.value.path == ""
+    deep_wide = {"name": "r", "children": [{"name": "a", "x": 1, "y": 2}]}
+    with pytest.raises(LimitError, match=r"at children\[0\]: 2 attributes, more than") as info:
+        from_dict(deep_wide, limits=Limits(max_attributes=1))
+    assert info.value.path == "children[0]"
+    with pytest.raises(LimitError, match="2 attributes, more than max_attributes=1"):
+        from_json(to_json(from_dict(deep_wide)), limits=Limits(max_attributes=1))
     text = to_json(from_dict(tree))
     from_json(text, limits=Limits(max_bytes=len(text)))
     with pytest.raises(LimitError, match=f"the JSON text is {len(text)} long, over max_bytes=10"):

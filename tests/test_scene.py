@@ -6,6 +6,7 @@ import copy
 import gc
 import math
 import pickle
+import re
 import runpy
 import weakref
 from pathlib import Path
@@ -23,7 +24,6 @@ from boughs.scene import (
     SceneNode,
     SceneStats,
     Transform,
-    _clock,
     stats,
     visible_nodes,
 )
@@ -58,7 +58,7 @@ def brute_visible(node: SceneNode) -> bool:
 
 def cache_state(node: SceneNode) -> tuple[Any, ...]:
     c = node._cache
-    return (node._local, c.world, c.vis, c.basis, c.checked)
+    return (node._local, c.world, c.vis, c.basis, c.clock, c.clock.epoch, c.checked)
 
 
 def settle(nodes: list[SceneNode]) -> None:
@@ -131,7 +131,7 @@ def test_failed_setters_change_nothing() -> None:
     root = SceneNode("root", position=(1, 0, 0))
     leaf = SceneNode("leaf", position=(0, 1, 0), parent=root)
     _ = leaf.world_transform
-    before = cache_state(root), cache_state(leaf), _clock.epoch
+    before = cache_state(root), cache_state(leaf)
     for bad in ((1, 2), "xyz", (math.nan, 0, 0)):
         with pytest.raises((TypeError, ValueError)):
             root.position = bad  # type: ignore[assignment]
@@ -139,16 +139,16 @@ def test_failed_setters_change_nothing() -> None:
         root.rotation = (0, 0, 0, 0)
     with pytest.raises((TypeError, ValueError)):
         root.scale = "big"  # type: ignore[assignment]
-    assert (cache_state(root), cache_state(leaf), _clock.epoch) == before
+    assert (cache_state(root), cache_state(leaf)) == before
 
 
 def test_assigning_an_equal_value_invalidates_nothing() -> None:
     root = SceneNode("root", position=(1, 0, 0), children=[SceneNode("a")])
     _ = root.children[0].world_transform  # type: ignore[attr-defined]
-    epoch = _clock.epoch
+    before = cache_state(root), cache_state(root.children[0])  # type: ignore[arg-type]
     root.transform = Transform(translation=(1, 0, 0))
     root.visible = True
-    assert _clock.epoch == epoch
+    assert (cache_state(root), cache_state(root.children[0])) == before  # type: ignore[arg-type]
 
 
 def test_exports() -> None:
@@ -293,6 +293,60 @@ def test_no_cycles_and_collected_parents() -> None:
     assert gc.collect() == 0
 
 
+def test_a_change_in_one_scene_costs_nothing_to_reads_in_another() -> None:
+    a, b = heap(1_001, arity=1), heap(1_001, arity=1)  # two chains, 1,000 deep
+    settle([a[-1], b[-1]])
+    stats.reset()
+    for i in range(1_000):  # changes of every kind in scene a
+        a[1].position = (float(i), 0.0, 0.0)
+        a[0].visible = not a[0].visible
+        SceneNode("x", parent=a[1]).detach()
+        assert b[-1].world_position == (1_001.0, 0.0, 0.0)
+    assert stats.validated == stats.recomputed == 0  # with one global epoch: 1,001 per read
+    assert a[-1].world_position == (1_999.0, 0.0, 0.0)
+    assert (stats.validated, stats.recomputed) == (1_001, 1_000)  # scene a: O(depth), once
+
+
+def test_moves_between_scenes_and_deaths_keep_each_scene_exact() -> None:
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        top = SceneNode("top", position=(1, 0, 0))
+        left = SceneNode("left", position=(0, 1, 0), parent=top)
+        right = SceneNode("right", position=(0, 2, 0), parent=top)
+        deep_left = SceneNode("deep", position=(0, 0, 1), parent=left)
+        deep_right = SceneNode("deep", position=(0, 0, 2), parent=right)
+        other = SceneNode("other", position=(5, 0, 0))
+        settle([deep_left, deep_right, other])
+        del top  # left and right become the tops of two scenes that share a clock
+        assert deep_left.world_position == (0.0, 1.0, 1.0)
+        assert deep_right.world_position == (0.0, 2.0, 2.0)
+        left.position = (0, 3, 0)  # ticks the shared clock: right re-checks, correctly
+        assert deep_right.world_position == (0.0, 2.0, 2.0)
+        assert deep_left.world_position == (0.0, 3.0, 1.0)
+        right.move_to(other)  # into another scene: checked under its clock from now on
+        assert deep_right.world_position == (5.0, 2.0, 2.0)
+        left.position = (0, 4, 0)
+        stats.reset()
+        assert deep_right.world_position == (5.0, 2.0, 2.0)
+        assert stats.validated == 0
+        other.position = (6, 0, 0)
+        assert deep_right.world_position == (6.0, 2.0, 2.0)
+        assert deep_left.world_position == (0.0, 4.0, 1.0)
+        right.detach()  # a scene of its own again
+        other.position = (7, 0, 0)
+        stats.reset()
+        assert deep_right.world_position == (0.0, 2.0, 2.0)
+        assert stats.validated == 2  # right, then deep: the detach ticked their old clock
+        stats.reset()
+        other.position = (8, 0, 0)
+        assert deep_right.world_position == (0.0, 2.0, 2.0)
+        assert stats.validated == 0
+    finally:
+        if was:
+            gc.enable()
+
+
 # ------------------------------------------------- world transform correctness --
 
 
@@ -389,7 +443,7 @@ def test_counts_move_the_root_of_a_big_subtree(big: list[SceneNode]) -> None:
     assert path == 10
     assert leaf.world_position == (float(path), 7.0, 0.0)
     assert stats.recomputed == path  # O(depth)
-    assert stats.validated == path + 2  # plus holder and top, checked, not recomputed
+    assert stats.validated == path  # holder and top stay current: their scene's clock held
     stats.reset()
     for n in big:
         _ = n.world_transform
@@ -512,7 +566,7 @@ def test_keep_world_errors_change_nothing() -> None:
     kid = SceneNode("kid", parent=item)
     settle([a, item, kid, flat])
     states = lambda: [cache_state(n) for n in (a, item, kid, flat)]  # noqa: E731
-    before, epoch = states(), _clock.epoch
+    before = states()
     with pytest.raises(ValueError, match=r"singular.*keep_world=False"):
         item.move_to(flat, keep_world=True)
     with pytest.raises(LoopError):
@@ -521,7 +575,7 @@ def test_keep_world_errors_change_nothing() -> None:
         item.move_to("a", keep_world=True)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         item.move_to(SceneNode("b"), "first", keep_world=True)  # type: ignore[arg-type]
-    assert states() == before and _clock.epoch == epoch
+    assert states() == before
     assert item.parent is a
 
 
@@ -699,3 +753,5 @@ def test_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
     runpy.run_path(str(ROOT / "examples" / "scene_graph.py"), run_name="__main__")
     out = capsys.readouterr().out
     assert "keep_world=True" in out and "moon" in out
+    assert "moon (  3.00,  10.00,   0.00) -> ( 13.01,  13.01,   0.00)" in out
+    assert re.search(r"\d\.\d{4}", out) is None, out  # no unrounded 9.999999999999998

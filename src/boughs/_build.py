@@ -6,7 +6,9 @@ Private to boughs: the machinery `boughs.formats` shares between its readers
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+import reprlib
+from collections.abc import Callable, Collection, Mapping
+from itertools import islice
 from typing import Any, Final
 
 from boughs import _storage, copying
@@ -15,13 +17,23 @@ from boughs.errors import FormatError
 from boughs.limits import Limits, exceeded
 from boughs.node import _NOTIFY_HOOKS, BaseNode
 
-__all__ = ["MISSING", "Bad", "assemble", "construct", "items_function", "short"]
+__all__ = ["MISSING", "Bad", "TooMuch", "assemble", "construct", "items_function", "short"]
 
 MISSING: Final[Any] = object()
 
 
 class Bad(Exception):
     """A problem with one item; the builder adds where it is."""
+
+
+class TooMuch(Bad):
+    """One item exceeds a limit: the builder raises it as a `LimitError`."""
+
+    def __init__(self, name: str, value: int, what: str) -> None:
+        super().__init__(what)
+        self.name = name
+        self.value = value
+        self.what = what
 
 
 _PLAIN: dict[type, bool] = {}
@@ -40,35 +52,42 @@ def is_plain(cls: type) -> bool:
 def assemble(
     top: Any,
     make: Callable[[Any], tuple[BaseNode, Any]],
-    describe: Callable[[Any, list[int]], str],
+    describe: Callable[[Any, list[int]], tuple[str, str | None]],
     limits: Limits,
 ) -> Any:
     """Build a tree, top down and without recursion.
 
     ``make(item)`` returns a new node and the items of its children (or
-    ``None``), raising `Bad` for a malformed item; ``describe(item, trail)``
-    says where an item is (``trail``: child positions from the top). Fresh
-    nodes of classes without hooks are linked in bulk; others go through
-    ``extend``, so their hooks and vetoes run.
+    ``None``), raising `Bad` for a malformed item (`TooMuch` for one over a
+    limit); ``describe(item, trail)`` says where an item is (``trail``: child
+    positions from the top), as a pair: the words for the message (kept
+    short however deep the item lies) and the error's ``path`` (``None``
+    when the input has no paths). Fresh nodes of classes without hooks are
+    linked in bulk; others go through ``extend``, so their hooks and vetoes
+    run.
     """
     max_nodes, max_depth = limits.max_nodes, limits.max_depth
 
-    def where(item: Any, frames: list[list[Any]]) -> str:
-        return describe(item, [f[2] - 1 for f in frames])
+    def fail(item: Any, frames: list[list[Any]], problem: Bad | str) -> FormatError:
+        place, path = describe(item, [f[2] - 1 for f in frames])
+        if isinstance(problem, TooMuch):
+            return exceeded(
+                problem.name, problem.value, problem.what, where=f"at {place}: ", path=path
+            )
+        return FormatError(f"at {place}: {problem}", path=path)
 
-    def fail(item: Any, frames: list[list[Any]], message: str) -> FormatError:
-        place = where(item, frames)
-        return FormatError(f"at {place}: {message}", path=place)
+    def build(item: Any, frames: list[list[Any]]) -> tuple[BaseNode, Any]:
+        try:
+            return make(item)
+        except Bad as e:
+            raise fail(item, frames, e) from None
 
     # A frame: [parent, its child items, next position, built children, family, parent's item]
     frames: list[list[Any]] = []
     if max_nodes is not None and max_nodes < 1:
-        raise exceeded("max_nodes", max_nodes, "more nodes than", where="at the top: ")
+        raise fail(top, frames, TooMuch("max_nodes", max_nodes, "more nodes than"))
     with copying.gc_paused():
-        try:
-            root, kids = make(top)
-        except Bad as e:
-            raise fail(top, frames, str(e)) from None
+        root, kids = build(top, frames)
         count = 1
         if kids:
             plain = is_plain(type(root))
@@ -90,17 +109,10 @@ def assemble(
             item = items[i]
             count += 1
             if max_nodes is not None and count > max_nodes:
-                place = where(item, frames)
-                raise exceeded("max_nodes", max_nodes, "more nodes than", where=f"at {place}: ")
+                raise fail(item, frames, TooMuch("max_nodes", max_nodes, "more nodes than"))
             if max_depth is not None and len(frames) > max_depth:
-                place = where(item, frames)
-                raise exceeded(
-                    "max_depth", max_depth, "nodes deeper than", where=f"at {place}: ", path=place
-                )
-            try:
-                child, kids = make(item)
-            except Bad as e:
-                raise fail(item, frames, str(e)) from None
+                raise fail(item, frames, TooMuch("max_depth", max_depth, "nodes deeper than"))
+            child, kids = build(item, frames)
             if family is not None and is_plain(type(child)):
                 child._parent_ref = family
             elif family is not None:  # a hooked child under a plain parent: link all slowly
@@ -114,8 +126,63 @@ def assemble(
     return root
 
 
+class _Brief(reprlib.Repr):
+    """`reprlib.Repr` bounded in depth and length for any container, subclasses included.
+
+    The standard `repr` recurses along nesting (a list 100,000 deep raises
+    ``RecursionError``) and writes every item; this one stops three levels
+    down and after a few items, and keeps dicts in their own order.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxlevel = 3
+        self.maxlist = self.maxtuple = self.maxset = self.maxfrozenset = self.maxdeque = 4
+        self.maxdict = 3
+        self.maxstring = self.maxother = 40
+
+    def repr1(self, x: Any, level: int) -> str:
+        if isinstance(x, Mapping):  # subclasses too: their own __repr__ would recurse
+            return self.repr_dict(x, level)
+        if isinstance(x, list) and x.__class__ is not list:
+            return self.repr_list(x, level)
+        if isinstance(x, tuple) and x.__class__ is not tuple:
+            return self.repr_tuple(x, level)
+        return super().repr1(x, level)
+
+    def repr_dict(self, x: Any, level: int) -> str:
+        if not x:
+            return "{}"
+        if level <= 0:
+            return "{...}"
+        pieces = [
+            f"{self.repr1(key, level - 1)}: {self.repr1(x[key], level - 1)}"
+            for key in islice(x, self.maxdict)
+        ]
+        if len(x) > self.maxdict:
+            pieces.append("...")
+        return "{" + ", ".join(pieces) + "}"
+
+    def repr_int(self, x: int, level: int) -> str:
+        bits = x.bit_length()  # str() of a huge int is slow, and refused past 4,300 digits
+        return int.__repr__(x) if bits <= 128 else f"<int of {bits:,} bits>"
+
+
+_brief: Final = _Brief()
+
+
 def short(value: object) -> str:
-    text = repr(value)
+    """A description of ``value`` in at most 40 characters, for error messages.
+
+    Bounded work and no recursion, whatever ``value`` is (a list nested a
+    million deep, a huge dict, an object whose ``repr`` fails).
+
+    Complexity: O(1) for built-in containers (a few items, three levels).
+    """
+    try:
+        text = _brief.repr(value)
+    except Exception:  # a broken __repr__ or __len__ in a user type
+        text = f"<{type(value).__name__} object>"
     return text if len(text) <= 40 else text[:39] + "…"
 
 
@@ -123,9 +190,8 @@ def construct(
     node_class: type[BaseNode], name: Any, attrs: dict[str, Any], limits: Limits
 ) -> BaseNode:
     if limits.max_attributes is not None and len(attrs) > limits.max_attributes:
-        raise Bad(
-            f"{len(attrs):,} attributes, more than max_attributes={limits.max_attributes:,}; "
-            "pass limits=Limits(max_attributes=...) to allow more"
+        raise TooMuch(
+            "max_attributes", limits.max_attributes, f"{len(attrs):,} attributes, more than"
         )
     try:
         return node_class(**attrs) if name is MISSING else node_class(name, **attrs)  # type: ignore[call-arg]

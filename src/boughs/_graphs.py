@@ -291,8 +291,8 @@ def from_networkx(
             kids.append(k)
         return node, kids
 
-    def describe(key: Any, trail: list[int]) -> str:
-        return f"graph node {_build.short(key)}"
+    def describe(key: Any, trail: list[int]) -> tuple[str, None]:
+        return f"graph node {_build.short(key)}", None  # a graph has no paths: the message says
 
     tree = _build.assemble(root, make, describe, limits)
     if own_root and len(reached) < len(graph):

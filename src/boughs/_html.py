@@ -1,21 +1,21 @@
-"""HTML to a `Document`: the standard tokenizer, browser-like tree building, limits.
+"""HTML to a `Document`: tokens from `boughs._htmltokens`, browser-like tree building, limits.
 
 Private to boughs; `boughs.dom.parse_html` documents the behaviour. The
 tree-building rules are a compact subset of the WHATWG "in body" and "in
 table" insertion modes: implied end tags, scopes that an end tag cannot
-cross, void elements. The tree is linked in bulk as it is built (every DOM
-class has hooks, and a fresh tree has nobody to tell), with the cyclic
-garbage collector paused.
+cross, void elements, the content models of ``title``, ``textarea``,
+``script``, ``style`` and their kin. The tree is linked in bulk as it is
+built (every DOM class has hooks, and a fresh tree has nobody to tell), with
+the cyclic garbage collector paused.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
-from html.parser import HTMLParser
 from typing import Any, Final
 
-from boughs import _storage, copying
+from boughs import _htmltokens, _storage, copying
 from boughs._domnodes import (
     VOID_ELEMENTS,
     Attributes,
@@ -25,7 +25,7 @@ from boughs._domnodes import (
     Element,
     Text,
 )
-from boughs.errors import FormatError, LimitError
+from boughs.errors import LimitError
 from boughs.limits import Limits, exceeded
 
 __all__ = ["decode", "parse"]
@@ -161,11 +161,12 @@ def decode(data: bytes) -> str:
     return data.decode(encoding, "replace")
 
 
-class _TreeBuilder(HTMLParser):
-    """Receives tokens from `HTMLParser` and grows the tree."""
+class _TreeBuilder:
+    """Receives tokens from `boughs._htmltokens.tokenize` and grows the tree."""
 
-    def __init__(self, limits: Limits, keep_whitespace: bool) -> None:
-        super().__init__(convert_charrefs=True)
+    def __init__(self, source: str, limits: Limits, keep_whitespace: bool) -> None:
+        self.source = source
+        self.pos = 0  # where the current token starts, set by the tokenizer
         self.document = Document()
         # Open elements, the document first: [node, its children so far, their family or None]
         self.open: list[list[Any]] = [[self.document, [], None]]
@@ -176,19 +177,24 @@ class _TreeBuilder(HTMLParser):
         self.max_attributes = limits.max_attributes
         self.count = 1
         self.drop_newline = False
-        self.tags: dict[str, int] = {}  # how many elements of each tag are open
+        self.tags: dict[str, list[int]] = {}  # the positions in `open` of each tag's elements
+        self.deepest = 0  # the most elements open at once so far
+        self.first_content: int | None = None  # where text or an element first came at the top
+        self.top_parts = False  # whether an html, head or body element stands at the top
 
     # ------------------------------------------------------------ limits --
 
     def fail(self, name: str, value: int, what: str) -> LimitError:
-        line, offset = self.getpos()
+        source, pos = self.source, self.pos
+        line = source.count("\n", 0, pos) + 1
+        column = pos - source.rfind("\n", 0, pos)
         return exceeded(
             name,
             value,
             what,
-            where=f"HTML at line {line}, column {offset + 1}: ",
+            where=f"HTML at line {line}, column {column}: ",
             line=line,
-            column=offset + 1,
+            column=column,
         )
 
     # ------------------------------------------------------------- tree --
@@ -198,7 +204,10 @@ class _TreeBuilder(HTMLParser):
         self.count += 1
         if self.max_nodes is not None and self.count > self.max_nodes:
             raise self.fail("max_nodes", self.max_nodes, "more nodes than")
-        top = self.open[-1]
+        opened = self.open
+        top = opened[-1]
+        if len(opened) == 1 and self.first_content is None and isinstance(node, (Element, Text)):
+            self.first_content = len(top[1])
         family = top[2]
         if family is None:
             family = top[2] = _storage.new_family(top[0])
@@ -206,11 +215,16 @@ class _TreeBuilder(HTMLParser):
         top[1].append(node)
 
     def push(self, element: Element) -> None:
-        if self.max_depth is not None and len(self.open) > self.max_depth:
+        depth = len(self.open)
+        if self.max_depth is not None and depth > self.max_depth:
             raise self.fail("max_depth", self.max_depth, "elements nested deeper than")
+        self.deepest = max(self.deepest, depth)
         self.open.append([element, [], None])
-        tags = self.tags
-        tags[element.tag] = tags.get(element.tag, 0) + 1
+        positions = self.tags.get(element.tag)
+        if positions is None:
+            self.tags[element.tag] = [depth]
+        else:
+            positions.append(depth)
 
     def pop_to(self, position: int) -> None:
         """Close the open elements from the top down to ``position``, inclusive."""
@@ -220,23 +234,29 @@ class _TreeBuilder(HTMLParser):
             if kids:
                 _storage.store(node, kids)
             if len(opened):
-                tags[node.tag] -= 1
+                tags[node.tag].pop()
 
     def find_open(self, names: frozenset[str] | set[str], boundary: frozenset[str]) -> int:
-        """Position of the nearest open element named in ``names``, not beyond ``boundary``."""
-        if not any(self.tags.get(name) for name in names):
-            return 0  # the usual answer, without a walk down the stack
-        opened = self.open
-        for i in range(len(opened) - 1, 0, -1):
-            tag = opened[i][0].tag
-            if tag in names:
-                return i
-            if tag in boundary:
-                return 0
-        return 0
+        """Position of the nearest open element named in ``names``, not beyond ``boundary``.
 
-    def close(self) -> None:  # end of input
-        super().close()
+        O(len(names) + len(boundary)), whatever the depth: each tag's open
+        positions are at hand (a walk down the stack made a page of many
+        ``<div>`` under a deep ``<p><button>`` quadratic).
+        """
+        tags = self.tags
+        nearest = 0
+        for name in names:
+            positions = tags.get(name)
+            if positions and positions[-1] > nearest:
+                nearest = positions[-1]
+        if nearest:
+            for name in boundary:
+                positions = tags.get(name)
+                if positions and positions[-1] > nearest and name not in names:
+                    return 0
+        return nearest
+
+    def finish(self) -> None:  # end of input
         self.flush()
         self.pop_to(0)
 
@@ -266,7 +286,7 @@ class _TreeBuilder(HTMLParser):
         node.data = data
         self.add(node)
 
-    def handle_data(self, data: str) -> None:
+    def characters(self, data: str) -> None:
         if self.drop_newline:
             self.drop_newline = False
             if data.startswith("\n"):
@@ -275,13 +295,8 @@ class _TreeBuilder(HTMLParser):
 
     # ------------------------------------------------------------- tags --
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.start(tag, attrs, self_closing=False)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.start(tag, attrs, self_closing=True)
-
-    def start(self, tag: str, attrs: list[tuple[str, str | None]], self_closing: bool) -> None:
+    def start(self, tag: str, attrs: list[tuple[str, str]], self_closing: bool) -> str | None:
+        """Open (or add) the element; return the content model the tokenizer reads next."""
         self.flush()
         self.drop_newline = False
         if self.max_attributes is not None and len(attrs) > self.max_attributes:
@@ -298,9 +313,9 @@ class _TreeBuilder(HTMLParser):
             if in_svg:
                 name = _SVG_NAMES.get(name, name)
             if name not in values:  # browsers keep the first of duplicates
-                values[name] = "" if value is None else value
+                values[name] = value
         if tag in _DOCUMENT_PARTS and self.misplaced(tag, values):
-            return
+            return None
         if tag in _IMPLIES_ENDS or self.current_tag() == "head":
             self.imply_end_tags(tag)
         element = Element.__new__(Element)
@@ -310,10 +325,14 @@ class _TreeBuilder(HTMLParser):
         element._attributes = Attributes._trusted(values) if values else None
         self.add(element)
         if tag in VOID_ELEMENTS or (self_closing and tag not in _DOCUMENT_PARTS):
-            return
+            return None
         self.push(element)
         if tag in _DROP_FIRST_NEWLINE:
             self.drop_newline = True
+        model = _htmltokens.CONTENT_MODELS.get(tag)
+        if model is not None and (in_svg or self.tags.get("math")):
+            return None  # inside SVG and MathML these are ordinary elements
+        return model
 
     def misplaced(self, tag: str, values: dict[str, str]) -> bool:
         """``True`` for an ``html``, ``head`` or ``body`` tag that browsers would not open here.
@@ -323,8 +342,16 @@ class _TreeBuilder(HTMLParser):
         """
         if self.current_tag() == "head" and tag == "body":
             self.pop_to(len(self.open) - 1)
+        if len(self.open) == 1 and self.first_content is not None and not self.top_parts:
+            # Content came first: browsers have put it in a body already. The body (and
+            # html) this tag names takes it in; a head comes too late and is dropped.
+            if tag != "head":
+                self.wrap_content(tag, values)
+            return True
         allowed = _DOCUMENT_PARTS[tag]
-        if all(e[0].tag in allowed for e in self.open[1:]) and not self.tags.get(tag):
+        inside = sum(len(self.tags.get(name) or ()) for name in allowed)
+        if len(self.open) - 1 == inside and not self.tags.get(tag):  # only allowed ones open
+            self.top_parts = self.top_parts or len(self.open) == 1
             return False
         at = self.find_open({tag}, frozenset())
         if at:
@@ -332,6 +359,31 @@ class _TreeBuilder(HTMLParser):
             for name, value in values.items():
                 node.attributes.setdefault(name, value)
         return True
+
+    def wrap_content(self, tag: str, values: dict[str, str]) -> None:
+        """Open ``html`` (for an html tag) and ``body``, and move the top-level content into it."""
+        if self.max_depth is not None and self.deepest + (tag == "html") >= self.max_depth:
+            raise self.fail("max_depth", self.max_depth, "elements nested deeper than")
+        kids = self.open[0][1]
+        assert self.first_content is not None
+        moved = kids[self.first_content :]
+        del kids[self.first_content :]
+        for name in ("html", "body") if tag == "html" else ("body",):
+            element = Element.__new__(Element)
+            element._children = None
+            element._index = 0
+            element.tag = name
+            element._attributes = Attributes._trusted(values) if values and name == tag else None
+            self.add(element)
+            self.push(element)
+        body = self.open[-1]
+        family = body[2] = _storage.new_family(body[0])
+        for node in moved:
+            node._parent_ref = family
+            own = _storage.own_family(node)
+            if own is not None:
+                own.up = family  # its children's climb now passes through the body
+        body[1].extend(moved)
 
     def imply_end_tags(self, tag: str) -> None:
         """Close what a start tag ``tag`` implies the end of."""
@@ -378,7 +430,7 @@ class _TreeBuilder(HTMLParser):
             self.pop_to(at)
         return bool(at)
 
-    def handle_endtag(self, tag: str) -> None:
+    def end(self, tag: str) -> None:
         if tag in ("body", "html"):
             return  # later content still belongs inside, as in browsers
         self.flush()
@@ -405,16 +457,13 @@ class _TreeBuilder(HTMLParser):
         node._index = 0
         self.add(node)
 
-    def handle_comment(self, data: str) -> None:
+    def comment(self, data: str) -> None:
         node = Comment.__new__(Comment)
         node.data = data
         self.leaf(node)
 
-    def handle_decl(self, decl: str) -> None:
-        keyword, _, rest = decl.partition(" ")
-        if keyword.lower() != "doctype":
-            self.handle_comment(decl)
-            return
+    def doctype(self, decl: str) -> None:
+        rest = decl[7:].lstrip("\t\n\f ")  # after the keyword
         node = DocumentType.__new__(DocumentType)
         parts = rest.split(None, 1)
         node.name = parts[0].lower() if parts else ""
@@ -427,26 +476,6 @@ class _TreeBuilder(HTMLParser):
             node.system_id = values[0]
         self.leaf(node)
 
-    def handle_pi(self, data: str) -> None:
-        self.handle_comment("?" + data)  # HTML has no processing instructions: browsers agree
-
-    def parse_marked_section(self, i: int, report: bool = True) -> int:
-        """``<![...]>``; one the standard parser chokes on becomes a comment, as in browsers."""
-        try:
-            return super().parse_marked_section(i, report)
-        except AssertionError:  # _markupbase's "expected name token"
-            end = self.rawdata.find(">", i + 2)
-            if end < 0:
-                return -1  # incomplete: the parser waits for more, or ends it as text
-            self.handle_comment(self.rawdata[i + 2 : end])
-            return end + 1
-
-    def unknown_decl(self, data: str) -> None:
-        if data.upper().startswith("CDATA["):  # <![CDATA[...]]> is a comment in HTML
-            self.handle_comment("[" + data + "]]")
-        else:
-            self.handle_comment(data)
-
 
 def parse(text: str | bytes, limits: Limits, keep_whitespace: bool) -> Document:
     """See `boughs.dom.parse_html`."""
@@ -458,19 +487,12 @@ def parse(text: str | bytes, limits: Limits, keep_whitespace: bool) -> Document:
     elif not isinstance(text, str):
         raise TypeError(f"parse_html() reads str or bytes, not {type(text).__name__}")
     limits.check_size(len(text), "the HTML")
+    if "\r" in text:  # newlines are normalised before anything else, as the standard says
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x00" in text:  # browsers read NUL as U+FFFD (or drop it)
         text = text.replace("\x00", "\ufffd")
-    builder = _TreeBuilder(limits, keep_whitespace)
+    builder = _TreeBuilder(text, limits, keep_whitespace)
     with copying.gc_paused():
-        try:
-            builder.feed(text)
-            builder.close()
-        except AssertionError as e:  # pragma: no cover - html.parser's own internal checks
-            line, offset = builder.getpos()
-            raise FormatError(
-                f"HTML at line {line}, column {offset + 1}: the standard library's html.parser "
-                f"failed on this input ({e})",
-                line=line,
-                column=offset + 1,
-            ) from None
+        _htmltokens.tokenize(text, builder)
+        builder.finish()
     return builder.document

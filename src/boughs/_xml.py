@@ -4,14 +4,24 @@ Private to boughs. Safety comes from refusing, not limiting: the handler
 for entity declarations raises as soon as expat reads one, so no entity a
 document declares is ever expanded (billion laughs, quadratic blowup), and
 external entities (XXE) and parameter entities are never resolved or
-fetched. Size, node, depth and attribute limits come from `Limits`. Expat
-itself is iterative; so is the tree building here.
+fetched. Attribute defaults in a DTD (``<!ATTLIST e a CDATA "...">``) are
+refused too: expat would copy the default into every such element, so a
+small document could grow without bound. What remains grows with the input:
+the node, depth and attribute `Limits` bound the rest. Expat itself is
+iterative; so is the tree building here.
+
+A document whose DOCTYPE names an external DTD (``SYSTEM`` or ``PUBLIC``)
+may use HTML's entity names (``&nbsp;`` in XHTML): instead of that DTD,
+which is never fetched, expat reads one written here that declares the
+names the document uses, each as the character or two HTML gives it (so
+they work in attribute values too), and every other name as undefined.
 """
 
 from __future__ import annotations
 
+import re
 from html.entities import html5
-from typing import Any
+from typing import Any, Final
 from xml.parsers import expat
 
 from boughs import _storage, copying
@@ -33,13 +43,46 @@ _ATTACKS = (
     "boughs never expands entities that a document declares or refers to outside "
     'itself, which is how "billion laughs" and external-entity (XXE) attacks work'
 )
+_UNDEFINED: Final = "boughs:undefined-entity:"
+"""The system id given to entity names HTML does not define, in the DTD written for a document."""
+_ENTITY_NAMES: Final = re.compile(r"&([A-Za-z_][-.\w]*);", re.ASCII)
+_ENTITY_NAME_BYTES: Final = re.compile(rb"&([A-Za-z_][-.\w]*);", re.ASCII)
+_PREDEFINED: Final = frozenset({"amp", "lt", "gt", "quot", "apos"})
+
+
+def _used_names(text: str | bytes) -> set[str] | None:
+    """The entity names ``text`` refers to; ``None`` if its encoding hides them (UTF-16, -32)."""
+    if isinstance(text, str):
+        return set(_ENTITY_NAMES.findall(text))
+    if b"\x00" in text[:4] or text[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return None
+    return {name.decode("ascii") for name in _ENTITY_NAME_BYTES.findall(text)}
+
+
+def _html_dtd(names: set[str] | None) -> str:
+    """A DTD declaring ``names`` (``None``: all HTML names): HTML's ones as their characters,
+    the others as external entities with an `_UNDEFINED` system id, which the handlers refuse
+    (in content) or expat refuses (in an attribute value), instead of dropping them unseen."""
+    parts = []
+    for name in sorted(n[:-1] for n in html5 if n[-1] == ";") if names is None else sorted(names):
+        if name in _PREDEFINED:
+            continue
+        value = html5.get(name + ";")
+        if value is None:
+            parts.append(f'<!ENTITY {name} SYSTEM "{_UNDEFINED}{name}">')
+        else:
+            parts.append(f'<!ENTITY {name} "{"".join(f"&#{ord(c)};" for c in value)}">')
+    return "".join(parts)
 
 
 class _TreeBuilder:
     """Expat's handlers, growing the tree."""
 
-    def __init__(self, parser: Any, limits: Limits, keep_whitespace: bool) -> None:
+    def __init__(
+        self, parser: Any, limits: Limits, keep_whitespace: bool, source: str | bytes
+    ) -> None:
         self.parser = parser
+        self.source = source
         self.document = Document()
         # Open nodes, the document first: [node, its children so far, their family or None]
         self.open: list[list[Any]] = [[self.document, [], None]]
@@ -148,7 +191,27 @@ class _TreeBuilder:
     def unparsed_entity(self, name: str, *rest: Any) -> None:
         raise self.refuse(f"an unparsed entity declaration (<!ENTITY {name} ... NDATA>)")
 
+    def attribute_declaration(
+        self, element: str, name: str, kind: str, default: str | None, required: int
+    ) -> None:
+        if default is None:  # #IMPLIED or #REQUIRED: nothing to copy into elements
+            return
+        raise self.refuse(
+            f'an attribute default (<!ATTLIST {element} {name} ... "{default[:20]}'
+            f'{"…" if len(default) > 20 else ""}">): expat would copy it into every <{element}>, '
+            "so a small document could grow without bound; boughs refuses DTD attribute "
+            "defaults: remove the default (or write the attribute out), or use a trusted parser"
+        )
+
     def external_entity(self, context: Any, base: Any, system_id: Any, public_id: Any) -> int:
+        if context is None:  # the document's external DTD: never fetched, ours instead
+            names = _used_names(self.source)
+            sub = self.parser.ExternalEntityParserCreate(None)
+            sub.EntityDeclHandler = None  # these declarations are ours, not the document's
+            sub.Parse(_html_dtd(names), True)
+            return 1
+        if isinstance(system_id, str) and system_id.startswith(_UNDEFINED):
+            raise self.refuse(f"undefined entity &{system_id[len(_UNDEFINED) :]};")
         raise self.refuse(f"an external entity ({system_id!r}): {_ATTACKS}")
 
     def skipped_entity(self, name: str, parameter: int) -> None:
@@ -157,7 +220,7 @@ class _TreeBuilder:
         text = html5.get(name + ";")
         if text is None:
             raise self.refuse(f"undefined entity &{name};")
-        self.text.append(text)  # an HTML entity in XHTML, as browsers read it
+        self.text.append(text)  # a name our DTD did not declare (its encoding hid it from us)
 
 
 def parse(text: str | bytes, limits: Limits, keep_whitespace: bool) -> Document:
@@ -168,10 +231,13 @@ def parse(text: str | bytes, limits: Limits, keep_whitespace: bool) -> Document:
         raise TypeError(f"parse_xml() reads str or bytes, not {type(text).__name__}")
     limits.check_size(len(text), "the XML")
     parser = expat.ParserCreate()
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    # Expat asks for the external DTD subset (ExternalEntityRefHandler, context None), and the
+    # builder gives it one of its own; nothing is ever fetched.
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_UNLESS_STANDALONE)
     parser.buffer_text = True
     parser.ordered_attributes = True
-    builder = _TreeBuilder(parser, limits, keep_whitespace)
+    parser.specified_attributes = True  # never report DTD defaults (refused anyway)
+    builder = _TreeBuilder(parser, limits, keep_whitespace, text)
     parser.StartElementHandler = builder.start
     parser.EndElementHandler = builder.end
     parser.CharacterDataHandler = builder.characters
@@ -180,6 +246,7 @@ def parse(text: str | bytes, limits: Limits, keep_whitespace: bool) -> Document:
     parser.StartDoctypeDeclHandler = builder.doctype
     parser.EntityDeclHandler = builder.entity_declaration
     parser.UnparsedEntityDeclHandler = builder.unparsed_entity
+    parser.AttlistDeclHandler = builder.attribute_declaration
     parser.ExternalEntityRefHandler = builder.external_entity
     parser.SkippedEntityHandler = builder.skipped_entity
     try:
@@ -187,6 +254,8 @@ def parse(text: str | bytes, limits: Limits, keep_whitespace: bool) -> Document:
             parser.Parse(bytes(text) if isinstance(text, bytearray) else text, True)
     except expat.ExpatError as e:
         message = expat.errors.messages[e.code]
+        if e.code == expat.errors.codes[expat.errors.XML_ERROR_ATTRIBUTE_EXTERNAL_ENTITY_REF]:
+            message = "undefined entity in an attribute value"  # see _html_dtd
         column = e.offset + 1
         raise FormatError(
             f"invalid XML at line {e.lineno}, column {column}: {message}",

@@ -14,7 +14,7 @@ accept none), so a DOM tree stays a DOM tree; all the usual boughs
 operations (`walk`, `move_to`, `replace_with` ...) apply, with weak parents:
 holding one element never keeps a whole page alive.
 
-Reading: `parse_html` (the standard library's tokenizer with browser-like
+Reading: `parse_html` (the HTML standard's tokenizer with browser-like
 tree building) and `parse_xml` (expat, refusing entity declarations and
 external entities, so billion-laughs and XXE inputs fail fast). Both take
 `boughs.limits.Limits`. Writing: `to_html` and `to_xml`. Querying:
@@ -72,16 +72,23 @@ def parse_html(
 ) -> Document:
     """Parse HTML as browsers do for common pages, into a `Document`.
 
-    Tokens come from the standard library's `html.parser`; the tree is built
-    with the browsers' main rules: void elements (``br``, ``img``, ``input``,
-    ``meta``, ``link`` ...) take no children; ``p``, ``li``, ``dt``/``dd``,
-    ``option``, ``tr``, ``td``/``th`` and table sections are closed by what
-    implies their end; an end tag closes what it must, and one that matches
-    nothing open is ignored; unclosed elements end with the input; ``<br/>``
-    style self-closing works on any element; entities follow `html.unescape`;
-    ``script`` and ``style`` hold raw text. Unlike a browser it does not add
-    missing ``<html>``, ``<head>``, ``<body>`` or ``<tbody>`` elements, nor
-    reorder misnested formatting tags: the tree follows the source.
+    The tokenizer follows the HTML standard's, in one linear pass however
+    malformed the page: entities are decoded as browsers decode them (in
+    attribute values, ``&para=1`` stays as written); ``title`` and
+    ``textarea`` hold text, ``script``, ``style``, ``xmp``, ``iframe``,
+    ``noembed`` and ``noframes`` raw text, ``plaintext`` the rest of the
+    page; a tag cut off by the end of the input is dropped, an unclosed
+    comment runs to the end; ``\r\n`` and ``\r`` become ``\n``. The tree
+    is built with the browsers' main rules: void elements (``br``, ``img``,
+    ``input``, ``meta``, ``link`` ...) take no children; ``p``, ``li``,
+    ``dt``/``dd``, ``option``, ``tr``, ``td``/``th`` and table sections are
+    closed by what implies their end; an end tag closes what it must, and
+    one that matches nothing open is ignored; unclosed elements end with the
+    input; ``<br/>`` style self-closing works on any element. Unlike a
+    browser it does not add missing ``<html>``, ``<head>``, ``<body>`` or
+    ``<tbody>`` elements (content before an ``<html>`` or ``<body>`` tag
+    moves into that body, as in browsers), nor reorder misnested formatting
+    tags: the tree follows the source. docs/dom.md lists the differences.
 
     Args:
         text: the page; bytes are decoded by their byte-order mark, then a
@@ -110,13 +117,23 @@ def parse_xml(
     """Parse XML safely into a `Document`, with the standard library's expat.
 
     Safe for untrusted input: entity declarations (the basis of "billion
-    laughs" and quadratic-blowup attacks) and external entities (XXE) are
-    refused with a `FormatError` as soon as the parser meets them, before any
-    expansion; no DTD or other file is ever fetched. References to undefined
-    entities that HTML defines (``&nbsp;`` in XHTML) are read as HTML reads
-    them. Namespaces are not resolved: tags and attributes keep their
-    prefixes (``atom:link``) and ``xmlns`` declarations stay attributes.
-    CDATA sections become text.
+    laughs" and quadratic-blowup attacks), external entities (XXE) and DTD
+    attribute defaults (which expat would copy into every matching element)
+    are refused with a `FormatError` as soon as the parser meets them,
+    before any expansion; no DTD or other file is ever fetched.
+
+    Entity names: XML itself knows only ``&amp;``, ``&lt;``, ``&gt;``,
+    ``&quot;``, ``&apos;`` and character references (``&#160;``). A
+    document whose DOCTYPE names an external DTD (``SYSTEM`` or ``PUBLIC``,
+    as XHTML pages do, and without ``standalone="yes"``) may also use HTML's
+    names (``&nbsp;``, ``&copy;`` ...), in text and in attribute values:
+    they are read as HTML defines them, in place of that DTD, which is never
+    fetched; a name HTML does not define is refused. Without such a DOCTYPE,
+    ``&nbsp;`` is an "undefined entity" error, as in any XML parser.
+
+    Namespaces are not resolved: tags and attributes keep their prefixes
+    (``atom:link``) and ``xmlns`` declarations stay attributes. CDATA
+    sections become text.
 
     Args:
         text: the document; ``bytes`` follow their XML declaration's encoding.
@@ -128,6 +145,8 @@ def parse_xml(
         LimitError: the document exceeds ``limits``.
 
     Examples:
+        >>> parse_xml('<!DOCTYPE p SYSTEM "p.dtd"><p title="&copy;">a&nbsp;b</p>').text_content
+        'a\xa0b'
         >>> doc = parse_xml('<feed><entry id="1"><title>Hi</title></entry></feed>')
         >>> doc.select_one("entry > title").text_content
         'Hi'
@@ -150,7 +169,9 @@ def to_html(node: BaseNode) -> str:
     Raises:
         FormatError: the tree cannot be written as HTML that reads back the
             same: a void element with children, ``</script`` inside a script,
-            ``-->`` inside a comment.
+            anything but text inside a ``title``, ``textarea``, ``script`` ...,
+            ``-->`` or ``--!>`` inside a comment (or ``>`` or ``->`` at its
+            start), a node after a ``plaintext`` element.
 
     Examples:
         >>> p = Element("p", {"title": 'a "b"'}, children=["x < y", Element("br")])

@@ -67,8 +67,10 @@ class FormatError(TreeError, ValueError):
     """Raised when input cannot become a tree (or a tree cannot be written out).
 
     The message says where: ``line`` and ``column`` (1-based) for text such as
-    JSON or XML, ``path`` (like ``children[3].children[0]``) for nested data.
-    Those that are not known are ``None``.
+    JSON or XML, ``path`` (like ``children[3].children[0]``, and ``""`` for
+    the top mapping itself) for nested data. Those that are not known are
+    ``None``. A message shortens a deep path to its first and last steps;
+    ``path`` always holds all of it.
 
     Examples:
         >>> from boughs.formats import from_json

@@ -92,7 +92,9 @@ def from_dict(
 
     Each mapping becomes ``node_class(name, **other_keys)`` (or
     ``node_class(**other_keys)`` when it has no ``name_key``); its
-    ``children_key`` entry, if any, must be a list of such mappings.
+    ``children_key`` entry, if any, must be a list of such mappings. Other
+    keys must be strings that do not start with ``_``: `to_dict` leaves
+    private attributes out, so they could not round-trip.
 
     Args:
         data: the top mapping.
@@ -103,7 +105,8 @@ def from_dict(
         limits: bounds on nodes, depth and attributes (see `boughs.limits`).
 
     Raises:
-        FormatError: a malformed entry, with its path (``children[3].children[0]``).
+        FormatError: a malformed entry (or a key starting with ``_``), with its
+            path (``children[3].children[0]``).
         LimitError: the data exceeds ``limits``.
 
     Examples:
@@ -134,10 +137,16 @@ def from_dict(
                 name = value
             elif key == children_key:
                 kids = value
-            elif isinstance(key, str):
-                attrs[key] = value
-            else:
+            elif not isinstance(key, str):
                 raise _build.Bad(f"attribute names must be strings, not {_build.short(key)}")
+            elif key[:1] == "_":
+                raise _build.Bad(
+                    f"attribute {_build.short(key)} starts with '_', so to_dict() would leave it "
+                    "out (private); rename it, or pass name_key= or children_key= if it is one of "
+                    "those"
+                )
+            else:
+                attrs[key] = value
         if kids is not None and not isinstance(kids, (list, tuple)):
             raise _build.Bad(
                 f"{children_key!r} must be a list of nodes, not {type(kids).__name__} "
@@ -145,10 +154,29 @@ def from_dict(
             )
         return _build.construct(node_class, name, attrs, limits), kids
 
-    def describe(item: Any, trail: list[int]) -> str:
-        return ".".join(f"{children_key}[{i}]" for i in trail) or "the top level"
+    def describe(item: Any, trail: list[int]) -> tuple[str, str]:
+        return _place(children_key, trail)
 
     return _build.assemble(data, make, describe, limits)  # type: ignore[no-any-return]
+
+
+_SHOWN_STEPS: Final = 4
+"""A path deeper than twice this many steps is shortened in messages (never in ``path``)."""
+
+
+def _place(children_key: str, trail: list[int]) -> tuple[str, str]:
+    """Where the item at ``trail`` is: the words for a message, and the full ``path``.
+
+    The path of the top mapping is ``""``; a message says "the top level".
+    """
+    path = ".".join([f"{children_key}[{i}]" for i in trail])
+    if not trail:
+        return "the top level", path
+    if len(trail) <= 2 * _SHOWN_STEPS:
+        return path, path
+    head = ".".join([f"{children_key}[{i}]" for i in trail[:_SHOWN_STEPS]])
+    tail = ".".join([f"{children_key}[{i}]" for i in trail[-_SHOWN_STEPS:]])
+    return f"{head}.….{tail} (depth {len(trail):,})", path
 
 
 def _decode_text(source: str | bytes | bytearray | IO[Any], limits: Limits) -> str:

@@ -25,9 +25,13 @@ JSON nests two containers per tree level (the node object and its children
 array), so a JSON reader also refuses containers nested more than
 ``2 * max_depth + 64`` deep (the margin is for attribute values).
 
-Memory: decoding JSON costs up to about 20 times the input size at worst
-(many tiny values), parsing markup about 300 bytes per node, so the defaults
-bound a single read to well under a gigabyte.
+Memory grows with the input, never faster: decoding JSON costs up to about
+20 times the input size at worst (many tiny values), parsing markup about
+300 bytes per node (so ``max_nodes`` bounds it) plus about 5 times the input
+for attribute-dense pages (tag and attribute names are shared). Nothing a
+document declares is copied into each use: XML entity declarations and DTD
+attribute defaults are refused. So the defaults bound a single read to well
+under a gigabyte.
 
 Examples:
     >>> from boughs.limits import Limits

@@ -14,22 +14,27 @@ Invalidation is exact and cheap:
   version stamp: a parent whose world changed holds a new object. A
   recomputation that gives an equal matrix keeps the old object, so the
   children's caches stay valid.
-* A global *epoch* counts changes that may affect other nodes: a local
-  transform or visibility change of a node with children, every attach,
-  detach or move of a scene node (through the core's hooks), and the death
-  of a scene node with children. A node records the epoch in which it was
-  last checked.
-* Reading a node checked in the current epoch is O(1). Otherwise the read
-  climbs to the nearest ancestor already checked in this epoch (or the top of
-  the scene), then walks back down, recomputing the world transform only of
-  the nodes whose own transform changed or whose parent's world object is
-  not their basis; visibility is one ``and`` per node, so toggling a group's
-  visibility never recomputes a matrix.
+* Each scene (the tree below a scene node whose parent is not a scene
+  node) has a *clock*: an epoch counting the changes in it that may affect
+  other nodes: a local transform or visibility change of a node with
+  children, every attach, detach or move of a scene node (through the core's
+  hooks), and the death of a scene node with children. A node records the
+  clock and the epoch under which it was last checked; a node that moves
+  (or whose parent dies) ticks the clock it was checked under, which
+  invalidates its subtree, and is checked under its new scene's clock next.
+* Reading a node checked in its clock's current epoch is O(1). Otherwise the
+  read climbs to the nearest ancestor that is (or the top of the scene), then
+  walks back down, recomputing the world transform only of the nodes whose
+  own transform changed or whose parent's world object is not their basis;
+  visibility is one ``and`` per node, so toggling a group's visibility never
+  recomputes a matrix.
 
-So a change costs O(1), reading one node after any change costs O(depth),
-and reading every node of an N-node tree costs O(N) in total, however the
-reads are ordered. Changing a leaf's local transform does not even bump the
-epoch. `stats` counts the recomputations so tests can prove these bounds.
+So a change costs O(1), reading one node after a change in its scene costs
+O(depth), and reading every node of an N-node tree costs O(N) in total,
+however the reads are ordered. A change in one scene costs nothing to reads
+in another (the children of a scene node that dies share one clock until
+they move). Changing a leaf's local transform does not even tick the clock.
+`stats` counts the recomputations so tests can prove these bounds.
 
 Mixed trees: a scene node whose parent is not a `SceneNode` (a plain `Node`,
 say) treats that parent as the identity: it starts a scene of its own, with
@@ -122,16 +127,17 @@ stats: Final = SceneStats()
 
 
 class _Clock:
-    """The global change epoch, and a private count of recomputations."""
+    """A scene's change counter; nodes checked under it record it with its ``epoch``."""
 
-    __slots__ = ("epoch", "recomputed")
+    __slots__ = ("epoch",)
 
     def __init__(self) -> None:
         self.epoch = 0
-        self.recomputed = 0
 
 
-_clock: Final = _Clock()
+_UNSET: Final = _Clock()
+"""The clock of a node not checked since it was made or moved: never current."""
+_UNSET.epoch = -2  # a node's ``checked`` is -1 or a real clock's epoch (>= 0)
 
 
 class _Cache:
@@ -142,17 +148,19 @@ class _Cache:
     be stale in the copy and would make pickles several times larger.
     """
 
-    __slots__ = ("basis", "checked", "vis", "world")
+    __slots__ = ("basis", "checked", "clock", "vis", "world")
 
     world: Transform | None  # the world transform (None until first computed)
     vis: bool  # visible_in_tree
     basis: Transform | None  # the parent world object `world` was computed from; None: stale
-    checked: int  # the epoch in which world and vis were last checked
+    clock: _Clock  # the clock of the scene in which world and vis were last checked
+    checked: int  # the clock's epoch then: they are current while the two are equal
 
     def __init__(self) -> None:
         self.world = None
         self.vis = True
         self.basis = None
+        self.clock = _UNSET
         self.checked = -1
 
     def __copy__(self) -> _Cache:
@@ -165,11 +173,30 @@ class _Cache:
         return _Cache, ()
 
 
+def _tick(cache: _Cache) -> None:
+    """Invalidate the node of ``cache`` and every node checked under the same clock."""
+    clock = cache.clock
+    if clock is not _UNSET:
+        clock.epoch += 1
+
+
+def _moved(node: Any) -> None:
+    """Invalidate a scene node whose ancestors changed, and its subtree."""
+    cache = node._cache
+    _tick(cache)
+    cache.clock = _UNSET  # checked under its new scene's clock next (its own, as a top)
+
+
 def _invalidating(hook: Callable[[Any, Any], None]) -> Callable[[Any, Any], None]:
     """Wrap a subclass's hook so that invalidation runs first, whether or not it calls super()."""
 
+    moves_self = hook.__name__ in ("on_attached", "on_detached")
+
     def wrapper(self: Any, other: Any) -> None:
-        _clock.epoch += 1
+        if moves_self:
+            _moved(self)
+        elif isinstance(other, SceneNode):
+            _moved(other)
         hook(self, other)
 
     wrapper.__name__ = hook.__name__
@@ -303,7 +330,7 @@ class SceneNode(BaseNode):
         if self._children is None:
             self._cache.checked = -1  # a leaf: nothing else depends on it
         else:
-            _clock.epoch += 1
+            _tick(self._cache)
 
     @property
     def transform(self) -> Transform:
@@ -436,11 +463,12 @@ class SceneNode(BaseNode):
             >>> SceneNode("child", position=(1, 0, 0), parent=root).world_position
             (3.0, 0.0, 0.0)
 
-        Complexity: O(1) when nothing changed since the last read; otherwise
-        O(depth), and O(N) in total for reading all N nodes of a tree.
+        Complexity: O(1) when nothing changed in this node's scene since the
+        last read; otherwise O(depth), and O(N) in total for reading all N
+        nodes of a tree.
         """
         cache = self._cache
-        if cache.checked == _clock.epoch:
+        if cache.checked == cache.clock.epoch:
             return cache.world  # type: ignore[return-value]
         return _refresh(self)
 
@@ -456,7 +484,7 @@ class SceneNode(BaseNode):
         Complexity: as `world_transform`.
         """
         cache = self._cache
-        if cache.checked == _clock.epoch:
+        if cache.checked == cache.clock.epoch:
             return cache.world.translation  # type: ignore[union-attr]
         return _refresh(self).translation
 
@@ -472,7 +500,7 @@ class SceneNode(BaseNode):
         Complexity: as `world_transform` (the two are cached together).
         """
         cache = self._cache
-        if cache.checked != _clock.epoch:
+        if cache.checked != cache.clock.epoch:
             _refresh(self)
         return cache.vis
 
@@ -541,8 +569,7 @@ class SceneNode(BaseNode):
         else:
             local = world
         cache = self._cache
-        saved = (self._local, cache.world, cache.vis, cache.basis, cache.checked)
-        recomputed = _clock.recomputed
+        saved = (self._local, cache.world, cache.vis, cache.basis, cache.clock, cache.checked)
         # Set the new local before moving, so that hooks and observers see the final pose.
         self._local = local
         cache.basis = None
@@ -550,9 +577,12 @@ class SceneNode(BaseNode):
         try:
             BaseNode.move_to(self, parent, index)
         except BaseException:
-            self._local, cache.world, cache.vis, cache.basis, cache.checked = saved
-            if _clock.recomputed != recomputed:  # code run by the call cached values meanwhile
-                _clock.epoch += 1
+            # Code run by the call may have read this node or its subtree meanwhile, so
+            # caching values made from the new local under this clock: tick it.
+            interim, touched = cache.clock, cache.checked != -1
+            self._local, cache.world, cache.vis, cache.basis, cache.clock, cache.checked = saved
+            if touched and interim is not _UNSET:
+                interim.epoch += 1
             raise
         return self
 
@@ -560,28 +590,28 @@ class SceneNode(BaseNode):
 
     def on_attached(self, parent: BaseNode) -> None:
         """Invalidate cached world values: this node's ancestors changed."""
-        _clock.epoch += 1
+        _moved(self)
 
     def on_detached(self, old_parent: BaseNode) -> None:
         """Invalidate cached world values: this node's ancestors changed."""
-        _clock.epoch += 1
+        _moved(self)
 
     def on_child_added(self, child: BaseNode) -> None:
         """Invalidate when a scene child arrives (before any other hook can read it)."""
         if isinstance(child, SceneNode):
-            _clock.epoch += 1
+            _moved(child)
 
     def on_child_removed(self, child: BaseNode) -> None:
         """Invalidate when a scene child leaves (before any other hook can read it)."""
         if isinstance(child, SceneNode):
-            _clock.epoch += 1
+            _moved(child)
 
     def __del__(self) -> None:
         # Its children become roots: their cached worlds (computed under this
         # node) must be checked again. A leaf's death concerns nobody.
         try:
             if self._children is not None:
-                _clock.epoch += 1
+                _tick(self._cache)
         except Exception:  # half-built instances, interpreter shutdown
             pass
 
@@ -637,27 +667,32 @@ class SceneNode(BaseNode):
 def _refresh(node: SceneNode) -> Transform:
     """Bring ``node``'s cached values up to date and return its world transform.
 
-    Climb to the nearest ancestor checked in this epoch (or the top of the
-    scene), then walk back down, recomputing a world transform only where the
-    node was changed or its parent's world object is not its basis. Iterative.
+    Climb to the nearest ancestor that is current under its clock (or the
+    top of the scene), then walk back down under that clock, recomputing a
+    world transform only where the node was changed or its parent's world
+    object is not its basis. Iterative.
     """
-    epoch = _clock.epoch
     chain = [node]
     n = node
     while True:
         ref = n._parent_ref
         p = None if ref is None else ref()
-        if p is None or not isinstance(p, SceneNode):
+        if p is None or not isinstance(p, SceneNode):  # n is the top of its scene
+            clock = n._cache.clock
+            if clock is _UNSET:
+                clock = _Clock()  # the scene's own, kept by its top
             parent_world: Transform = _IDENTITY
             parent_vis = True
             break
         c = p._cache
-        if c.checked == epoch:
+        clock = c.clock
+        if c.checked == clock.epoch:
             parent_world = c.world  # type: ignore[assignment]
             parent_vis = c.vis
             break
         chain.append(p)
         n = p
+    epoch = clock.epoch
     recomputed = 0
     for n in reversed(chain):
         c = n._cache
@@ -675,10 +710,10 @@ def _refresh(node: SceneNode) -> Transform:
             c.basis = parent_world
             recomputed += 1
         parent_vis = c.vis = parent_vis and n._visible
+        c.clock = clock
         c.checked = epoch
         parent_world = c.world  # type: ignore[assignment]
     if recomputed:
-        _clock.recomputed += recomputed
         stats.recomputed += recomputed
     stats.validated += len(chain)
     return node._cache.world  # type: ignore[return-value]
