@@ -26,21 +26,6 @@ from types import FunctionType, ModuleType
 
 import boughs
 
-# Modules being edited elsewhere: their docstrings are checked once that work is
-# merged. Remove a module from this set as soon as its offenders are fixed.
-PENDING = {
-    "boughs._build",
-    "boughs._css",
-    "boughs._domnodes",
-    "boughs._domwrite",
-    "boughs._html",
-    "boughs._jsonview",
-    "boughs._xml",
-    "boughs.limits",
-    "boughs.pyast",
-    "boughs.scene",
-}
-
 # Dunder methods that are public operations all the same.
 PUBLIC_DUNDERS = {"__copy__", "__deepcopy__"}
 
@@ -106,7 +91,7 @@ def problems(doc: str, *, complexity: bool) -> list[str]:
     return missing
 
 
-def offenders(pending: set[str]) -> list[str]:
+def offenders() -> list[str]:
     """One line per public object whose docstring lacks an example or a Complexity line."""
     seen: set[str] = set()
     found: list[str] = []
@@ -128,14 +113,12 @@ def offenders(pending: set[str]) -> list[str]:
                 has_operations = False
                 for klass, member, doc in class_members(obj):
                     has_operations = True
-                    if klass.__module__ in pending:
-                        continue
                     qualified = f"{klass.__module__}.{klass.__qualname__}.{member}"
                     check(qualified, doc, complexity=True)
-                if obj.__module__ not in pending and not has_operations:
+                if not has_operations:
                     check(qualified_name(obj), obj.__doc__ or "", complexity=False)
             elif inspect.isfunction(obj):
-                if not in_boughs(obj.__module__) or obj.__module__ in pending:
+                if not in_boughs(obj.__module__):
                     continue
                 check(qualified_name(obj), obj.__doc__ or "", complexity=True)
             # Constants and type aliases are not operations.
@@ -159,11 +142,6 @@ def test_the_check_reports_what_is_missing() -> None:
     assert problems("Add.\n\nExample:\n    >>> 1\n", complexity=False) == ["example"]
 
 
-def test_pending_modules_exist() -> None:
-    for name in PENDING:
-        importlib.import_module(name)
-
-
 def test_every_public_operation_has_an_example_and_complexity() -> None:
-    found = offenders(PENDING)
+    found = offenders()
     assert not found, f"{len(found)} docstrings to complete:\n" + "\n".join(found)

@@ -98,6 +98,7 @@ class DomNode(BaseNode):
 
         Examples:
             >>> from boughs import Node
+            >>> from boughs.dom import Element
             >>> Element("p").append(Node("x"))  # doctest: +ELLIPSIS
             Traceback (most recent call last):
             TypeError: Element('p') accepts only DOM nodes (Element, Text, ...), not Node('x')...
@@ -123,6 +124,7 @@ class DomNode(BaseNode):
         assigning to a leaf sets its ``data``.
 
         Examples:
+            >>> from boughs.dom import Element
             >>> p = Element("p", children=["Hello, ", Element("b", children=["world"])])
             >>> p.text_content
             'Hello, world'
@@ -143,6 +145,14 @@ class DomNode(BaseNode):
     @property
     def document(self) -> Document | None:
         """The `Document` this node is in (itself for a document), or ``None``.
+
+        Examples:
+            >>> from boughs.dom import Element, parse_html
+            >>> doc = parse_html("<div><p>Hi</p></div>")
+            >>> doc.select_one("p").document is doc
+            True
+            >>> Element("p").document is None
+            True
 
         Complexity: O(depth).
         """
@@ -235,11 +245,42 @@ class Attributes(dict[str, str]):
             self._changed()
 
     def setdefault(self, key: str, default: str = "") -> str:
+        """``dict.setdefault``, with a string default (``""`` unless given).
+
+        Raises:
+            TypeError: ``key`` or ``default`` is not a string.
+
+        Examples:
+            >>> from boughs.dom import Element
+            >>> link = Element("a", {"href": "/"})
+            >>> link.attributes.setdefault("rel", "nofollow")
+            'nofollow'
+            >>> link.attributes.setdefault("rel", "noopener")
+            'nofollow'
+
+        Complexity: O(1); as `Element.set` for a new ``id``.
+        """
         if key not in self:
             self[key] = default
         return dict.__getitem__(self, key)
 
     def update(self, *args: Any, **kwargs: str) -> None:
+        """``dict.update``, one item at a time, so that a new ``id`` reaches the id index.
+
+        Raises:
+            TypeError: a key or value is not a string; the items before it
+                are set.
+
+        Examples:
+            >>> from boughs.dom import parse_html
+            >>> doc = parse_html('<p id="a">Hi</p>')
+            >>> p = doc.get_element_by_id("a")
+            >>> p.attributes.update({"id": "b", "class": "note"})
+            >>> doc.get_element_by_id("b") is p, p.classes
+            (True, ('note',))
+
+        Complexity: O(m) for m items; plus, for a new ``id``, as `Element.set`.
+        """
         for key, value in dict(*args, **kwargs).items():
             self[key] = value
 
@@ -266,6 +307,7 @@ class Element(DomNode):
         children: DOM nodes; strings become `Text` nodes.
 
     Examples:
+        >>> from boughs.dom import Element
         >>> a = Element("a", {"href": "/docs", "class": "nav"}, children=["Docs"])
         >>> a
         Element('a', href='/docs', class='nav')
@@ -294,7 +336,18 @@ class Element(DomNode):
     def attributes(self) -> Attributes:
         """The attributes, a mutable `Attributes` dict; assign a mapping to replace them.
 
-        Complexity: O(1).
+        Examples:
+            >>> from boughs.dom import Element
+            >>> link = Element("a", {"href": "/"})
+            >>> link.attributes["title"] = "Home"
+            >>> link.attributes
+            {'href': '/', 'title': 'Home'}
+            >>> link.attributes = {"href": "/docs"}
+            >>> link
+            Element('a', href='/docs')
+
+        Complexity: O(1) to read; O(m) to assign m attributes, plus as `set`
+        for the ``id``.
         """
         found = self._attributes
         if found is None:
@@ -311,17 +364,53 @@ class Element(DomNode):
         _domids.id_changed(self)
 
     def get(self, name: str, default: str | None = None) -> str | None:
-        """The value of attribute ``name``, or ``default``. Complexity: O(1)."""
+        """The value of attribute ``name``, or ``default``.
+
+        Examples:
+            >>> from boughs.dom import Element
+            >>> link = Element("a", {"href": "/docs"})
+            >>> link.get("href"), link.get("title"), link.get("title", "")
+            ('/docs', None, '')
+
+        Complexity: O(1).
+        """
         found = self._attributes
         return default if found is None else found.get(name, default)
 
     def set(self, name: str, value: str) -> None:
-        """Set attribute ``name`` to ``value``. Complexity: O(1); O(depth) for ``id``."""
+        """Set attribute ``name`` to ``value``.
+
+        Raises:
+            TypeError: ``name`` or ``value`` is not a string.
+
+        Examples:
+            >>> from boughs.dom import parse_html
+            >>> doc = parse_html('<p id="a">Hi</p>')
+            >>> p = doc.select_one("p")
+            >>> p.set("id", "b")
+            >>> doc.get_element_by_id("b") is p
+            True
+
+        Complexity: O(1); O(depth) amortised for ``id`` once the document has
+        an id index (to update it).
+        """
         self.attributes[name] = value
 
     @property
     def id(self) -> str | None:
-        """The ``id`` attribute, or ``None``. Complexity: O(1)."""
+        """The ``id`` attribute, or ``None``; assigning sets it, as `set` does.
+
+        Examples:
+            >>> from boughs.dom import Element
+            >>> p = Element("p", {"id": "intro"})
+            >>> p.id
+            'intro'
+            >>> p.id = "lead"
+            >>> p
+            Element('p', id='lead')
+
+        Complexity: O(1) to read; as `set` to assign.
+        """
         return self.get("id")
 
     @id.setter
@@ -330,12 +419,29 @@ class Element(DomNode):
 
     @property
     def classes(self) -> tuple[str, ...]:
-        """The names in the ``class`` attribute. Complexity: O(length of the attribute)."""
+        """The names in the ``class`` attribute, in order.
+
+        Examples:
+            >>> from boughs.dom import Element
+            >>> Element("p", {"class": "note  wide"}).classes
+            ('note', 'wide')
+
+        Complexity: O(length of the attribute).
+        """
         return tuple(self.get("class", "").split())  # type: ignore[union-attr]
 
     @property
     def child_elements(self) -> tuple[Element, ...]:
-        """The children that are elements (no text, no comments). Complexity: O(k)."""
+        """The children that are elements (no text, no comments).
+
+        Examples:
+            >>> from boughs.dom import parse_html
+            >>> ul = parse_html("<ul> <li>a</li> <!-- x --> <li>b</li></ul>").select_one("ul")
+            >>> len(ul.children), ul.child_elements
+            (6, (Element('li'), Element('li')))
+
+        Complexity: O(k) for k children.
+        """
         return tuple([c for c in _storage.live(self._children) if isinstance(c, Element)])
 
     def matches(self, selector: str) -> bool:
@@ -353,7 +459,20 @@ class Element(DomNode):
         return matches(self, compile_selector(selector))
 
     def on_attached(self, parent: BaseNode) -> None:
-        """Keep the id index of the new document current (a hook; see `BaseNode.on_attached`)."""
+        """Keep the id index of the new document current (a hook; see `BaseNode.on_attached`).
+
+        Examples:
+            >>> from boughs.dom import Element, parse_html
+            >>> doc = parse_html('<div id="main"></div>')
+            >>> doc.get_element_by_id("note") is None  # builds the index
+            True
+            >>> note = doc.root_element.append(Element("p", {"id": "note"}))
+            >>> doc.get_element_by_id("note") is note
+            True
+
+        Complexity: O(1) while no document has an id index; otherwise O(depth),
+        plus O(size of the subtree) amortised when this node's document has one.
+        """
         if _domids.INDEXES:
             document = self.document
             if document is not None:
@@ -362,6 +481,19 @@ class Element(DomNode):
                     index.add_subtree(self)
 
     def __copy__(self) -> Self:
+        """``copy.copy(element)``: a detached, childless copy with its own attributes dict.
+
+        Examples:
+            >>> import copy
+            >>> from boughs.dom import Element
+            >>> link = Element("a", {"href": "/"}, children=["Home"])
+            >>> twin = copy.copy(link)
+            >>> twin.set("href", "/docs")
+            >>> link.get("href"), twin.get("href"), twin.is_leaf
+            ('/', '/docs', True)
+
+        Complexity: O(number of attributes).
+        """
         twin = super().__copy__()
         found = self._attributes
         twin._attributes = None if found is None else Attributes(found)
@@ -369,6 +501,14 @@ class Element(DomNode):
 
     def tree_label(self) -> str:
         """``<div id="main" class="wide">``: the tag and up to three attributes.
+
+        Examples:
+            >>> from boughs.dom import Element
+            >>> Element("div", {"id": "main", "class": "wide"}).tree_label()
+            '<div id="main" class="wide">'
+            >>> box = Element("input", {"type": "text", "name": "q", "size": "9", "required": ""})
+            >>> box.tree_label()
+            '<input type="text" name="q" size="9" …>'
 
         Complexity: O(1).
         """
@@ -380,7 +520,18 @@ class Element(DomNode):
         return f"<{self.tag} {' '.join(parts)}{more}>"
 
     def rich_label(self) -> RichText:
-        """`tree_label`, coloured. Complexity: O(1)."""
+        """`tree_label`, coloured: the tag blue, names yellow, values green.
+
+        Examples:
+            >>> from boughs.dom import Element
+            >>> label = Element("a", {"href": "/"}).rich_label()
+            >>> label.plain
+            '<a href="/">'
+            >>> [(label.plain[s.start : s.end], s.style) for s in label.spans][1:4]
+            [('a', 'bold blue'), (' href=', 'yellow'), ('"/"', 'green')]
+
+        Complexity: O(1).
+        """
         label = RichText.assemble(("<", "blue"), (self.tag, "bold blue"))
         found = self._attributes
         if found:
@@ -417,7 +568,17 @@ class _CharacterData(DomNode):
 
     @property
     def text_content(self) -> str:
-        """The ``data`` (settable). Complexity: O(1)."""
+        """The ``data``; assigning sets it.
+
+        Examples:
+            >>> from boughs.dom import Text
+            >>> text = Text("Hi")
+            >>> text.text_content = "Bye"
+            >>> text.data
+            'Bye'
+
+        Complexity: O(1).
+        """
         return self.data
 
     @text_content.setter
@@ -432,6 +593,7 @@ class Text(_CharacterData):
     """A run of text.
 
     Examples:
+        >>> from boughs.dom import Text
         >>> Text("Hello\\nworld").tree_label()
         '"Hello\\\\nworld"'
     """
@@ -439,11 +601,28 @@ class Text(_CharacterData):
     __slots__ = ()
 
     def tree_label(self) -> str:
-        """The text, shortened and quoted. Complexity: O(1)."""
+        """The text, shortened to 40 characters and quoted.
+
+        Examples:
+            >>> from boughs.dom import Text
+            >>> Text("The quick brown fox jumps over the lazy dog").tree_label()
+            '"The quick brown fox jumps over the lazy…"'
+
+        Complexity: O(1).
+        """
         return _quoted(self.data)
 
     def rich_label(self) -> RichText:
-        """`tree_label` in green. Complexity: O(1)."""
+        """`tree_label` in green.
+
+        Examples:
+            >>> from boughs.dom import Text
+            >>> label = Text("Hi").rich_label()
+            >>> label.plain, label.style
+            ('"Hi"', 'green')
+
+        Complexity: O(1).
+        """
         return RichText(self.tree_label(), style="green")
 
 
@@ -453,11 +632,28 @@ class Comment(_CharacterData):
     __slots__ = ()
 
     def tree_label(self) -> str:
-        """``<!-- data -->``, shortened. Complexity: O(1)."""
+        """``<!--data-->``, the data shortened to 40 characters.
+
+        Examples:
+            >>> from boughs.dom import Comment
+            >>> Comment(" note ").tree_label()
+            '<!-- note -->'
+
+        Complexity: O(1).
+        """
         return f"<!--{_shorten(self.data, 40)}-->"
 
     def rich_label(self) -> RichText:
-        """`tree_label`, dimmed. Complexity: O(1)."""
+        """`tree_label`, dimmed.
+
+        Examples:
+            >>> from boughs.dom import Comment
+            >>> label = Comment(" note ").rich_label()
+            >>> label.plain, label.style
+            ('<!-- note -->', 'dim italic')
+
+        Complexity: O(1).
+        """
         return RichText(self.tree_label(), style="dim italic")
 
 
@@ -471,7 +667,15 @@ class ProcessingInstruction(_CharacterData):
         super().__init__(data, parent=parent)
 
     def tree_label(self) -> str:
-        """``<?target data?>``, shortened. Complexity: O(1)."""
+        """``<?target data?>``, the data shortened to 40 characters.
+
+        Examples:
+            >>> from boughs.dom import ProcessingInstruction
+            >>> ProcessingInstruction("xml-stylesheet", 'href="a.css"').tree_label()
+            '<?xml-stylesheet href="a.css"?>'
+
+        Complexity: O(1).
+        """
         return f"<?{self.target} {_shorten(self.data, 40)}?>"
 
 
@@ -496,7 +700,15 @@ class DocumentType(DomNode):
         super().__init__(parent=parent)
 
     def tree_label(self) -> str:
-        """``<!DOCTYPE html>``. Complexity: O(1)."""
+        """``<!DOCTYPE name>``, without the public and system ids.
+
+        Examples:
+            >>> from boughs.dom import DocumentType
+            >>> DocumentType("html").tree_label()
+            '<!DOCTYPE html>'
+
+        Complexity: O(1).
+        """
         return f"<!DOCTYPE {self.name}>"
 
 
@@ -519,7 +731,15 @@ class Document(DomNode):
 
     @property
     def root_element(self) -> Element | None:
-        """The first element child (``<html>`` in a full page), or ``None``. Complexity: O(k)."""
+        """The first element child (``<html>`` in a full page), or ``None``.
+
+        Examples:
+            >>> from boughs.dom import parse_html
+            >>> parse_html("<!DOCTYPE html><!-- hi --><html><body></body></html>").root_element
+            Element('html')
+
+        Complexity: O(k) for k children of the document.
+        """
         for c in _storage.live(self._children):
             if isinstance(c, Element):
                 return c
@@ -527,7 +747,17 @@ class Document(DomNode):
 
     @property
     def doctype(self) -> DocumentType | None:
-        """The `DocumentType` child, or ``None``. Complexity: O(k)."""
+        """The `DocumentType` child, or ``None``.
+
+        Examples:
+            >>> from boughs.dom import parse_html
+            >>> parse_html("<!DOCTYPE html><p>Hi</p>").doctype.name
+            'html'
+            >>> parse_html("<p>Hi</p>").doctype is None
+            True
+
+        Complexity: O(k) for k children of the document.
+        """
         for c in _storage.live(self._children):
             if isinstance(c, DocumentType):
                 return c
@@ -561,5 +791,17 @@ class Document(DomNode):
         return index.find(element_id)
 
     def tree_label(self) -> str:
-        """``#document``, as the DOM names it. Complexity: O(1)."""
+        """``#document``, as the DOM names it.
+
+        Examples:
+            >>> from boughs import render_text
+            >>> from boughs.dom import parse_html
+            >>> print(render_text(parse_html("<!DOCTYPE html><p>Hi</p>")))
+            #document
+            ├── <!DOCTYPE html>
+            └── <p>
+                └── "Hi"
+
+        Complexity: O(1).
+        """
         return "#document"

@@ -42,6 +42,7 @@ class JsonNode(Node):
 
     Examples:
         >>> from boughs import render_text
+        >>> from boughs.formats import load_json_tree
         >>> print(render_text(load_json_tree('{"a": [1, {"b": null}]}', "doc")))
         doc
         └── a
@@ -58,12 +59,32 @@ class JsonNode(Node):
         self.extra = extra
 
     def tree_label(self) -> str:
-        """The name, then ``: value`` for a scalar. Complexity: O(1)."""
+        """The name, then ``: value`` for a scalar, as JSON shortened to 60 characters.
+
+        Examples:
+            >>> from boughs.formats import load_json_tree
+            >>> tree = load_json_tree('{"port": 8080, "hosts": ["a"]}', "config")
+            >>> [n.tree_label() for n in tree.walk()]
+            ['config', 'port: 8080', 'hosts', '[0]: "a"']
+
+        Complexity: O(1) for a node without a value; O(size of the value) for a
+        scalar (it is written as JSON before it is shortened).
+        """
         name = str(self.name)
         return name if self.value is _NO_VALUE else f"{name}: {_json_scalar(self.value)}"
 
     def rich_label(self) -> Text:
-        """`tree_label` with the value and extra fields coloured. Complexity: O(1)."""
+        """`tree_label` with the value coloured, then up to four ``extra`` fields, dimmed.
+
+        Examples:
+            >>> from boughs.formats import load_json_tree
+            >>> tree = load_json_tree('{"name": "root", "id": 7, "tags": ["a", "b"]}', "t")
+            >>> tree.rich_label().plain
+            'root  id=7 tags=[2 items]'
+
+        Complexity: O(number of extra fields), plus the size of the value and of
+        the scalars shown.
+        """
         label = Text(str(self.name), style="bold")
         if self.value is not _NO_VALUE:
             label.append(": ")
@@ -144,6 +165,7 @@ def load_json_tree(text: str, title: str, *, limits: Limits = DEFAULT_LIMITS) ->
 
     Examples:
         >>> from boughs import render_text
+        >>> from boughs.formats import load_json_tree
         >>> print(render_text(load_json_tree('{"name": "r", "children": [1]}', "t")))
         r
         └── [0]: 1

@@ -64,6 +64,7 @@ class Limits:
         max_attributes: attributes of any one node or element.
 
     Examples:
+        >>> from boughs.limits import Limits
         >>> Limits().max_depth, Limits(max_depth=None).max_depth
         (1000, None)
         >>> Limits.unlimited()
@@ -90,6 +91,13 @@ class Limits:
     def unlimited(cls) -> Limits:
         """Limits that accept anything: for input you trust.
 
+        Examples:
+            >>> from boughs.formats import from_json
+            >>> from boughs.limits import Limits
+            >>> deep = '{"name": 0, "children": [' * 2000 + "]}" * 2000
+            >>> from_json(deep, limits=Limits.unlimited()).height  # the default max_depth is 1000
+            1999
+
         Complexity: O(1).
         """
         return cls(max_bytes=None, max_nodes=None, max_depth=None, max_attributes=None)
@@ -97,12 +105,29 @@ class Limits:
     def json_nesting(self) -> int | None:
         """How deep JSON containers may nest: ``2 * max_depth + 64``, or ``None``.
 
+        Examples:
+            >>> from boughs.limits import Limits
+            >>> Limits().json_nesting(), Limits(max_depth=None).json_nesting()
+            (2064, None)
+
         Complexity: O(1).
         """
         return None if self.max_depth is None else 2 * self.max_depth + 64
 
     def check_size(self, size: int, what: str = "input") -> None:
-        """Raise `LimitError` if ``size`` exceeds ``max_bytes``. Complexity: O(1)."""
+        """Raise `LimitError` if ``size`` exceeds ``max_bytes``; ``what`` names the input.
+
+        Readers call it before they parse; call it for input you read yourself.
+
+        Examples:
+            >>> from boughs.limits import Limits
+            >>> Limits(max_bytes=10).check_size(4)
+            >>> Limits(max_bytes=10).check_size(11, "the page")  # doctest: +ELLIPSIS
+            Traceback (most recent call last):
+            boughs.errors.LimitError: the page is 11 long, over max_bytes=10; pass limits=...
+
+        Complexity: O(1).
+        """
         if self.max_bytes is not None and size > self.max_bytes:
             raise exceeded("max_bytes", self.max_bytes, f"{what} is {size:,} long, over")
 

@@ -78,6 +78,14 @@ class TooDeepError(FormatError):
     parser ``MemoryError``) and by `unparse` when `ast.unparse` would recurse
     too deep. boughs itself has no depth limit. A `FormatError`, so also a
     ``ValueError``.
+
+    Examples:
+        >>> from boughs import pyast
+        >>> pyast.parse("-" * 100_000 + "1", "deep.py")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        boughs.pyast.TooDeepError: deep.py: the code is nested too deeply for Python's parser (...
+        >>> issubclass(pyast.TooDeepError, ValueError)
+        True
     """
 
 
@@ -270,33 +278,85 @@ class PyNode(BaseNode):
 
     @property
     def line(self) -> int | None:
-        """First line (1-based), or ``None`` for nodes without positions. Complexity: O(1)."""
+        """First line (1-based), or ``None`` for nodes without positions.
+
+        Examples:
+            >>> from boughs import pyast
+            >>> tree = pyast.parse("x = [\\n    1,\\n]\\n")
+            >>> tree.find(kind="List").line, tree.find(kind="Load").line
+            (1, None)
+
+        Complexity: O(1).
+        """
         return getattr(self.ast_node, "lineno", None)
 
     @property
     def col(self) -> int | None:
-        """Start column as a UTF-8 byte offset (as in `ast`), or ``None``. Complexity: O(1)."""
+        """Start column as a UTF-8 byte offset (as in `ast`), or ``None``.
+
+        Examples:
+            >>> from boughs import pyast
+            >>> pyast.parse("'é' + x").find(kind="Name").col  # 'é' is 2 bytes in UTF-8
+            7
+
+        Complexity: O(1).
+        """
         return getattr(self.ast_node, "col_offset", None)
 
     @property
     def end_line(self) -> int | None:
-        """Last line (1-based), or ``None``. Complexity: O(1)."""
+        """Last line (1-based), or ``None``.
+
+        Examples:
+            >>> from boughs import pyast
+            >>> pyast.parse("x = [\\n    1,\\n]\\n").find(kind="List").end_line
+            3
+
+        Complexity: O(1).
+        """
         return getattr(self.ast_node, "end_lineno", None)
 
     @property
     def end_col(self) -> int | None:
-        """End column as a UTF-8 byte offset, or ``None``. Complexity: O(1)."""
+        """End column as a UTF-8 byte offset, or ``None``.
+
+        Examples:
+            >>> from boughs import pyast
+            >>> name = pyast.parse("total = price").find(kind="Name", field="value")
+            >>> name.col, name.end_col
+            (8, 13)
+
+        Complexity: O(1).
+        """
         return getattr(self.ast_node, "end_col_offset", None)
 
     @property
     def source(self) -> str | None:
-        """The whole text this node was parsed from, if it was kept. Complexity: O(1)."""
+        """The whole text this node was parsed from, if it was kept (see `parse`).
+
+        Examples:
+            >>> from boughs import pyast
+            >>> pyast.parse("a = 1\\nb = 2\\n").children[1].source
+            'a = 1\\nb = 2\\n'
+            >>> pyast.parse("a = 1", keep_source=False).source is None
+            True
+
+        Complexity: O(1).
+        """
         src = self._source
         return None if src is None else src.text
 
     @property
     def filename(self) -> str | None:
-        """The file name given to `parse`, or ``None``. Complexity: O(1)."""
+        """The file name given to `parse` or `parse_file`, or ``None`` (`from_ast`).
+
+        Examples:
+            >>> from boughs import pyast
+            >>> pyast.parse("pass", "setup.py").first_child.filename
+            'setup.py'
+
+        Complexity: O(1).
+        """
         src = self._source
         return None if src is None else src.filename
 

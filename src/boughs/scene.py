@@ -48,7 +48,8 @@ a callback that runs before the hooks) may still read the previous world
 values. Observers, and every hook of a scene node, see the new ones. Not
 thread-safe, like the core: guard a tree shared between threads with a lock.
 
-Example:
+Examples:
+    >>> from boughs.scene import SceneNode
     >>> arm = SceneNode("arm", position=(0, 1, 0))
     >>> hand = SceneNode("hand", position=(0, 0.5, 0), parent=arm)
     >>> hand.world_position
@@ -97,8 +98,8 @@ class SceneStats:
             fast path; each gets its ``visible_in_tree`` refreshed, and is
             recomputed only if needed (so ``recomputed <= validated``).
 
-    Example:
-        >>> from boughs.scene import stats
+    Examples:
+        >>> from boughs.scene import SceneNode, stats
         >>> stats.reset()
         >>> root = SceneNode("root", position=(1, 0, 0))
         >>> leaf = SceneNode("leaf", parent=root)
@@ -114,7 +115,17 @@ class SceneStats:
         self.validated = 0
 
     def reset(self) -> None:
-        """Set both counters to zero. Complexity: O(1)."""
+        """Set both counters to zero.
+
+        Examples:
+            >>> from boughs.scene import SceneNode, stats
+            >>> _ = SceneNode("n", position=(1, 0, 0)).world_position
+            >>> stats.reset()
+            >>> stats
+            SceneStats(recomputed=0, validated=0)
+
+        Complexity: O(1).
+        """
         self.recomputed = 0
         self.validated = 0
 
@@ -255,7 +266,8 @@ class SceneNode(BaseNode):
             the wrong type.
         ValueError: a part is malformed (see `Transform`).
 
-    Example:
+    Examples:
+        >>> from boughs.scene import SceneNode
         >>> sun = SceneNode("sun", scale=2)
         >>> earth = SceneNode("earth", position=(5, 0, 0), parent=sun)
         >>> earth.world_position, earth.world_transform.scale
@@ -336,7 +348,8 @@ class SceneNode(BaseNode):
     def transform(self) -> Transform:
         """The local `Transform` (relative to the parent); assign a new one to move the node.
 
-        Example:
+        Examples:
+            >>> from boughs.scene import SceneNode, Transform
             >>> n = SceneNode("n")
             >>> n.transform = Transform(translation=(1, 2, 3))
             >>> n.world_position
@@ -358,7 +371,8 @@ class SceneNode(BaseNode):
     def position(self) -> tuple[float, float, float]:
         """The local translation ``(x, y, z)``; assigning keeps rotation and scale.
 
-        Example:
+        Examples:
+            >>> from boughs.scene import SceneNode
             >>> n = SceneNode("n", scale=2)
             >>> n.position = (1, 0, 0)
             >>> n.position, n.scale
@@ -380,8 +394,9 @@ class SceneNode(BaseNode):
             ValueError: the local transform has shear (see `move_to`), so it
                 has no rotation; assign `transform` instead.
 
-        Example:
+        Examples:
             >>> import math
+            >>> from boughs.scene import Quaternion, SceneNode
             >>> n = SceneNode("n", position=(1, 0, 0))
             >>> n.rotation = Quaternion.from_axis_angle((0, 0, 1), math.pi / 2)
             >>> n.transform.apply_to_vector((1, 0, 0))[1]
@@ -403,7 +418,8 @@ class SceneNode(BaseNode):
             ValueError: the local transform has shear (see `move_to`), so it
                 has no scale; assign `transform` instead.
 
-        Example:
+        Examples:
+            >>> from boughs.scene import SceneNode
             >>> n = SceneNode("n")
             >>> n.scale = 3
             >>> n.scale
@@ -434,7 +450,8 @@ class SceneNode(BaseNode):
     def visible(self) -> bool:
         """The local visibility flag; see `visible_in_tree` for the inherited one.
 
-        Example:
+        Examples:
+            >>> from boughs.scene import SceneNode
             >>> n = SceneNode("n", visible=False)
             >>> n.visible = True
             >>> n.visible_in_tree
@@ -458,7 +475,8 @@ class SceneNode(BaseNode):
     def world_transform(self) -> Transform:
         """The transform from this node's space to the scene's: ``parent_world @ transform``.
 
-        Example:
+        Examples:
+            >>> from boughs.scene import SceneNode
             >>> root = SceneNode("root", position=(1, 0, 0), scale=2)
             >>> SceneNode("child", position=(1, 0, 0), parent=root).world_position
             (3.0, 0.0, 0.0)
@@ -476,7 +494,8 @@ class SceneNode(BaseNode):
     def world_position(self) -> tuple[float, float, float]:
         """Where this node's origin is in the scene, ``(x, y, z)``.
 
-        Example:
+        Examples:
+            >>> from boughs.scene import SceneNode
             >>> p = SceneNode("p", position=(1, 0, 0))
             >>> SceneNode("n", position=(1, 2, 3), parent=p).world_position
             (2.0, 2.0, 3.0)
@@ -492,7 +511,8 @@ class SceneNode(BaseNode):
     def visible_in_tree(self) -> bool:
         """``True`` iff this node and all its scene ancestors are `visible`.
 
-        Example:
+        Examples:
+            >>> from boughs.scene import SceneNode
             >>> group = SceneNode("group", visible=False)
             >>> SceneNode("item", parent=group).visible_in_tree
             False
@@ -538,7 +558,8 @@ class SceneNode(BaseNode):
 
         A call that raises changes nothing, cached values included.
 
-        Example:
+        Examples:
+            >>> from boughs.scene import SceneNode
             >>> a = SceneNode("a", position=(5, 0, 0))
             >>> b = SceneNode("b", position=(0, 1, 0), scale=2)
             >>> item = SceneNode("item", position=(1, 0, 0), parent=a)
@@ -589,20 +610,85 @@ class SceneNode(BaseNode):
     # ------------------------------------------------------------ hooks --
 
     def on_attached(self, parent: BaseNode) -> None:
-        """Invalidate cached world values: this node's ancestors changed."""
+        """Invalidate cached world values: this node's ancestors changed.
+
+        An override in a subclass runs after this, even without ``super()``.
+
+        Examples:
+            >>> from boughs.scene import SceneNode
+            >>> a = SceneNode("a", position=(1, 0, 0))
+            >>> b = SceneNode("b", position=(0, 5, 0))
+            >>> item = SceneNode("item", position=(0, 0, 1), parent=a)
+            >>> item.world_position
+            (1.0, 0.0, 1.0)
+            >>> b.append(item).world_position
+            (0.0, 5.0, 1.0)
+
+        Complexity: O(1); the next read in this node's scene pays for it.
+        """
         _moved(self)
 
     def on_detached(self, old_parent: BaseNode) -> None:
-        """Invalidate cached world values: this node's ancestors changed."""
+        """Invalidate cached world values: this node's ancestors changed.
+
+        An override in a subclass runs after this, even without ``super()``.
+
+        Examples:
+            >>> from boughs.scene import SceneNode
+            >>> a = SceneNode("a", position=(1, 0, 0))
+            >>> item = SceneNode("item", position=(0, 0, 1), parent=a)
+            >>> item.world_position
+            (1.0, 0.0, 1.0)
+            >>> item.detach().world_position
+            (0.0, 0.0, 1.0)
+
+        Complexity: O(1); the next read in this node's scene pays for it.
+        """
         _moved(self)
 
     def on_child_added(self, child: BaseNode) -> None:
-        """Invalidate when a scene child arrives (before any other hook can read it)."""
+        """Invalidate when a scene child arrives (before any other hook can read it).
+
+        An override in a subclass runs after this, even without ``super()``,
+        so it reads the child's new world values.
+
+        Examples:
+            >>> from boughs.scene import SceneNode
+            >>> class Anchor(SceneNode):
+            ...     def on_child_added(self, child):
+            ...         print(child.name, "now at", child.world_position)
+            >>> lamp = SceneNode("lamp", position=(1, 0, 0))
+            >>> lamp.world_position
+            (1.0, 0.0, 0.0)
+            >>> anchor = Anchor("anchor", position=(0, 2, 0))
+            >>> _ = anchor.append(lamp)
+            lamp now at (1.0, 2.0, 0.0)
+
+        Complexity: O(1); the next read in the child's scene pays for it.
+        """
         if isinstance(child, SceneNode):
             _moved(child)
 
     def on_child_removed(self, child: BaseNode) -> None:
-        """Invalidate when a scene child leaves (before any other hook can read it)."""
+        """Invalidate when a scene child leaves (before any other hook can read it).
+
+        An override in a subclass runs after this, even without ``super()``,
+        so it reads the child's new world values.
+
+        Examples:
+            >>> from boughs.scene import SceneNode
+            >>> class Shelf(SceneNode):
+            ...     def on_child_removed(self, child):
+            ...         print(child.name, "now at", child.world_position)
+            >>> shelf = Shelf("shelf", position=(0, 2, 0))
+            >>> lamp = shelf.append(SceneNode("lamp", position=(1, 0, 0)))
+            >>> lamp.world_position
+            (1.0, 2.0, 0.0)
+            >>> _ = lamp.detach()
+            lamp now at (1.0, 0.0, 0.0)
+
+        Complexity: O(1); the next read in the child's scene pays for it.
+        """
         if isinstance(child, SceneNode):
             _moved(child)
 
@@ -618,6 +704,23 @@ class SceneNode(BaseNode):
     # ---------------------------------------------------------- copying --
 
     def __copy__(self) -> Self:
+        """``copy.copy(node)``: a detached, childless copy with the same local values.
+
+        The copy gets caches of its own, so its world values are its own.
+
+        Examples:
+            >>> import copy
+            >>> from boughs.scene import SceneNode
+            >>> root = SceneNode("root", position=(1, 0, 0))
+            >>> leaf = SceneNode("leaf", position=(0, 1, 0), parent=root)
+            >>> leaf.world_position
+            (1.0, 1.0, 0.0)
+            >>> twin = copy.copy(leaf)
+            >>> twin.parent is None, twin.position, twin.world_position
+            (True, (0.0, 1.0, 0.0), (0.0, 1.0, 0.0))
+
+        Complexity: O(number of attributes).
+        """
         twin = super().__copy__()
         twin._cache = _Cache()  # the shallow copy would share it otherwise
         return twin
@@ -631,6 +734,11 @@ class SceneNode(BaseNode):
         its first child. The renderer's line (`rich_label`) adds the world
         position and the hidden state.
 
+        Examples:
+            >>> from boughs.scene import SceneNode
+            >>> SceneNode("arm", position=(1, 0, 0)).tree_label(), SceneNode().tree_label()
+            ('arm', 'SceneNode')
+
         Complexity: O(1).
         """
         name = self.name
@@ -642,8 +750,9 @@ class SceneNode(BaseNode):
         ``[hidden]`` marks a node whose own flag is off; every node that is not
         `visible_in_tree` is drawn dim.
 
-        Example:
+        Examples:
             >>> from boughs import render_text
+            >>> from boughs.scene import SceneNode
             >>> root = SceneNode("root", position=(1, 0, 0), visible=False)
             >>> _ = SceneNode("leaf", position=(0, 0.5, 0), parent=root)
             >>> print(render_text(root))
@@ -731,7 +840,8 @@ def visible_nodes(root: BaseNode) -> Iterator[SceneNode]:
     The same walk by hand, in a tree of scene nodes:
     ``root.walk(filter=lambda n: n.visible, prune=lambda n: not n.visible)``.
 
-    Example:
+    Examples:
+        >>> from boughs.scene import SceneNode, visible_nodes
         >>> root = SceneNode("root")
         >>> _ = SceneNode("shown", parent=root)
         >>> hidden = SceneNode("hidden", visible=False, parent=root)
