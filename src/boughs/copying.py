@@ -134,8 +134,7 @@ def set_state(node: object, state: Any) -> None:
 def _blank(cls: type[N]) -> N:
     node = cls.__new__(cls)
     node._parent_ref = None
-    node._children = None
-    node._index = 0
+    node._children = None  # (``_index`` is set when the node is linked under a parent)
     return node
 
 
@@ -297,21 +296,32 @@ def _weak_box(ref: weakref.ref[Any]) -> _WeakBox:
     return _WeakBox(target)
 
 
-def _box(values: dict[str, Any] | None) -> dict[str, Any] | None:
-    if not values:
-        return values
-    if any(type(v) is weakref.ref for v in values.values()):
-        return {k: (_weak_box(v) if type(v) is weakref.ref else v) for k, v in values.items()}
-    return values
+def _box(values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` with each weak reference boxed (see `_WeakBox`)."""
+    return {k: (_weak_box(v) if type(v) is _REF else v) for k, v in values.items()}
+
+
+_REF = weakref.ref
+_CUSTOM_GETSTATE: dict[type, bool] = {}
+"""Per class: does it define its own ``__getstate__`` (found once, like `_SLOTS`)."""
 
 
 def _user_state(node: BaseNode) -> Any:
-    if _overrides_getstate(type(node)):
+    cls = type(node)
+    custom = _CUSTOM_GETSTATE.get(cls)
+    if custom is None:
+        custom = _CUSTOM_GETSTATE[cls] = _overrides_getstate(cls)
+    if custom:
         return node.__getstate__()
     attrs, slots = raw_state(node)
     if attrs is None and slots is None:
         return None
-    return (_box(attrs), _box(slots))
+    # Weak references are boxed; looking for one is C work, a call is not.
+    if attrs and _REF in map(type, attrs.values()):
+        attrs = _box(attrs)
+    if slots and _REF in map(type, slots.values()):
+        slots = _box(slots)
+    return (attrs, slots)
 
 
 class _Descendants:
@@ -347,12 +357,18 @@ def _marking(top: BaseNode, nodes: list[BaseNode], ids: Container[int]) -> Itera
 
 
 def new_node(cls: type[N]) -> N:
-    """Unpickling: an empty, unlinked instance of ``cls``."""
-    return _blank(cls)
+    """Unpickling: an empty, unlinked instance of ``cls`` (`_blank`, inlined: one per node)."""
+    node = cls.__new__(cls)
+    node._parent_ref = None
+    node._children = None
+    return node
 
 
-def reduce_node(node: BaseNode) -> Any:
-    """``__reduce_ex__`` for nodes: flat, so no recursion along the tree's depth."""
+def reduce_node(node: BaseNode, protocol: Any = None) -> Any:
+    """``BaseNode.__reduce_ex__``: flat, so no recursion along the tree's depth.
+
+    The same for every ``protocol``.
+    """
     marked = _marked()
     key = id(node)
     if key in marked:

@@ -1542,11 +1542,10 @@ class BaseNode:
         """
         return copying.deep_copy(self, memo)
 
-    def __reduce_ex__(self, protocol: Any) -> Any:
-        return copying.reduce_node(self)
-
-    def __setstate__(self, state: Any) -> None:
-        copying.set_state(self, state)
+    # Pickling: the functions themselves, not methods that call them (one call
+    # less per node of a pickled tree).
+    __reduce_ex__ = copying.reduce_node
+    __setstate__ = copying.set_state
 
 
 class Node(BaseNode):
