@@ -131,7 +131,8 @@ def set_state(node: object, state: Any) -> None:
             setter(node, key, value)
 
 
-def _blank(cls: type[N]) -> N:
+def new_node(cls: type[N]) -> N:
+    """An empty, unlinked instance of ``cls``: for copies, and for unpickling."""
     node = cls.__new__(cls)
     node._parent_ref = None
     node._children = None  # (``_index`` is set when the node is linked under a parent)
@@ -143,7 +144,7 @@ def _blank(cls: type[N]) -> N:
 
 def shallow_copy(node: N) -> N:
     """A detached, childless copy sharing ``node``'s attribute values."""
-    twin = _blank(type(node))
+    twin = new_node(type(node))
     if _overrides_getstate(type(node)):
         twin.__setstate__(node.__getstate__())
         return twin
@@ -302,16 +303,10 @@ def _box(values: dict[str, Any]) -> dict[str, Any]:
 
 
 _REF = weakref.ref
-_CUSTOM_GETSTATE: dict[type, bool] = {}
-"""Per class: does it define its own ``__getstate__`` (found once, like `_SLOTS`)."""
 
 
 def _user_state(node: BaseNode) -> Any:
-    cls = type(node)
-    custom = _CUSTOM_GETSTATE.get(cls)
-    if custom is None:
-        custom = _CUSTOM_GETSTATE[cls] = _overrides_getstate(cls)
-    if custom:
+    if _overrides_getstate(type(node)):
         return node.__getstate__()
     attrs, slots = raw_state(node)
     if attrs is None and slots is None:
@@ -354,14 +349,6 @@ def _marking(top: BaseNode, nodes: list[BaseNode], ids: Container[int]) -> Itera
         for key in pending:
             marked.discard(key)
         _leave(ids)
-
-
-def new_node(cls: type[N]) -> N:
-    """Unpickling: an empty, unlinked instance of ``cls`` (`_blank`, inlined: one per node)."""
-    node = cls.__new__(cls)
-    node._parent_ref = None
-    node._children = None
-    return node
 
 
 def reduce_node(node: BaseNode, protocol: Any = None) -> Any:
